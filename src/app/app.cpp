@@ -1,0 +1,318 @@
+// Implementation of the request pipeline (see app.h).
+#include "app/app.h"
+
+#include <fcgiapp.h>
+
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include "http/origin.h"
+#include "model/events.h"
+#include "model/users.h"
+#include "util/log.h"
+#include "util/text.h"
+
+extern char** environ;
+
+namespace vidjil::app {
+
+using http::Response;
+
+perm::Permissions& Context::perm() {
+    if (!perm_)
+        perm_ = std::make_unique<perm::Permissions>(db, user_id(), cfg.get("PUBLIC_GROUP_NAME", "public"));
+    return *perm_;
+}
+
+void Context::audit(const std::string& action, const std::string& table, std::optional<int64_t> record,
+                    const std::string& detail) {
+    std::optional<int64_t> uid;
+    if (logged_in()) uid = user_id();
+    model::audit(db, uid, impersonator(), client_ip(), action, table, record, detail);
+}
+
+Response Context::admin_only_denied() {
+    Json::Value v(Json::objectValue);
+    v["success"] = "false";
+    v["message"] = "access denied";
+    v["redirect"] = req.self_origin() + "/vidjil/sample_set/all?type=patient&page=0";
+    return Response::json_text(v);
+}
+
+Response Context::page(const std::string& name, render::Data data) {
+    render::Data layout;
+    layout.set("content", render::render(name, data));
+    if (logged_in()) {
+        layout.set("logged_in", true);
+        layout.set("user_id", std::to_string(user_id()));
+        layout.set("user_name", user().first_name + " " + user().last_name);
+        bool admin = is_admin();
+        layout.set("admin", admin);
+        bool impersonating = impersonator().has_value();
+        layout.set("impersonating", impersonating);
+        std::string here = req.path + (req.query_string.empty() ? "" : "?" + req.query_string);
+        layout.set("next_js", render::js_string(here));
+        if (admin || impersonating) {
+            render::Data users = render::list();
+            for (const auto& [id, name_] : model::all_user_names(db)) {
+                if (id <= 1) continue;  // the first admin is not offered, as in the original
+                render::Data u;
+                u.set("id", std::to_string(id));
+                u.set("name", name_);
+                users.push_back(u);
+            }
+            layout.set("users", users);
+        }
+    }
+    return Response::html(render::render("layout", layout));
+}
+
+namespace {
+
+bool route_matches(const Route& r, const std::string& path) {
+    if (r.path == path) return true;
+    return text::ends_with(r.path, "/index") && r.path.substr(0, r.path.size() - 6) == path;
+}
+
+Response not_found(const http::Request* req) {
+    if (req && req->header("Accept").find("application/json") != std::string::npos) {
+        Json::Value v(Json::objectValue);
+        v["code"] = 404;
+        v["message"] = "NOT FOUND";
+        return Response::json_api(v, 404);
+    }
+    return Response::html("<h1>404</h1><p>Not found: this address is not part of the Vidjil server.</p>", 404);
+}
+
+void add_security_headers(Response& r) {
+    r.set_header("X-Content-Type-Options", "nosniff");
+    r.set_header("Referrer-Policy", "same-origin");
+    r.set_header("X-Frame-Options", "DENY");
+    if (r.get_header("Cache-Control").empty()) r.set_header("Cache-Control", "no-store");
+    if (r.get_header("Content-Type").rfind("text/html", 0) == 0)
+        // Pages are fragments injected by the client; opened directly, nothing in them may run.
+        r.set_header("Content-Security-Policy",
+                     "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
+                     "base-uri 'none'; form-action 'self'; sandbox");
+}
+
+void add_cors(Response& r, const http::OriginPolicy& policy, const std::string& origin, bool credentials) {
+    if (origin.empty()) return;
+    r.set_header("Vary", "Origin");
+    if (!policy.allowed_origin(origin)) return;
+    r.set_header("Access-Control-Allow-Origin", origin);
+    if (credentials) r.set_header("Access-Control-Allow-Credentials", "true");
+}
+
+std::string read_body(BodySource& body, int64_t length, size_t max) {
+    std::string data;
+    if (length <= 0) return data;
+    if (static_cast<uint64_t>(length) > max)
+        throw http::BadRequest("The request body is too large (at most " + std::to_string(max >> 20) + " MB).", 413);
+    data.resize(static_cast<size_t>(length));
+    size_t got = 0;
+    while (got < data.size()) {
+        size_t n = body.read(&data[got], data.size() - got);
+        if (n == 0) throw http::BadRequest("The request body is incomplete.");
+        got += n;
+    }
+    return data;
+}
+
+Response login_redirect(const http::Request& req) {
+    if (req.header("Accept").find("application/json") != std::string::npos) {
+        Response r;
+        r.status = 403;
+        r.set_header("Content-Type", "text/html; charset=UTF-8");
+        return r;
+    }
+    std::string here = req.path + (req.query_string.empty() ? "" : "?" + req.query_string);
+    return Response::redirect("/vidjil/auth/login?next=" + text::url_encode(here));
+}
+
+Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& routes,
+             const std::map<std::string, std::string>& env, BodySource& body) {
+    http::Limits limits;
+    limits.max_body = static_cast<size_t>(cfg.get_int("MAX_BODY_SIZE", 64 << 20));
+    limits.max_value = limits.max_body;
+    http::Request req = http::Request::from_env(env, limits);
+    const Route* route = nullptr;
+    for (const Route& r : routes)
+        if (route_matches(r, req.path)) route = &r;
+    if (!route) return not_found(&req);
+
+    http::OriginPolicy origins{req.self_origin(), cfg.get_list("CLIENT_ORIGINS")};
+    std::string origin = req.header("Origin");
+    if (req.method == "OPTIONS") {
+        Response r;
+        r.status = route->cross_site_ok || origins.allowed_origin(origin) ? 204 : 403;
+        r.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
+        r.set_header("Access-Control-Allow-Headers", "Content-Type");
+        r.set_header("Access-Control-Max-Age", "86400");
+        if (route->cross_site_ok) r.set_header("Access-Control-Allow-Origin", "*");
+        else add_cors(r, origins, origin, true);
+        return r;
+    }
+    unsigned m = req.method == "GET" || req.method == "HEAD" ? unsigned(GET) : req.method == "POST" ? unsigned(POST) : 0u;
+    if (!(m & route->methods)) {
+        Response r = Response::error("Method " + req.method + " is not allowed here.", 405);
+        r.set_header("Allow", route->methods == GET ? "GET" : route->methods == POST ? "POST" : "GET, POST");
+        return r;
+    }
+    if (route->cross_site_ok) {
+        // Public, credential-less services: CORS for everyone, like the original's nginx rule.
+        if (!route->stream_body) {
+            std::string data = read_body(body, req.content_length, limits.max_body);
+            if (route->raw_body) req.body = std::move(data);
+            else req.parse_body(std::move(data), limits);
+        }
+        Context ctx(cfg, db, req, body);
+        ctx.now = time(nullptr);
+        ctx.params = http::Params::validate(req, route->params);
+        Response r = route->handler(ctx);
+        r.set_header("Access-Control-Allow-Origin", "*");
+        return r;
+    }
+    if (!origins.request_allowed(req.header("Sec-Fetch-Site"), origin, req.header("Referer"))) {
+        log::warn("cross-site request refused: " + req.path + " from origin '" + origin + "' referer '" +
+                  req.header("Referer") + "' ip " + req.remote_addr);
+        return Response::error("Request refused: it comes from a page that is not an allowed Vidjil client (" +
+                                   (origin.empty() ? http::origin_of(req.header("Referer")) : origin) +
+                                   "). The administrator can allow it in CLIENT_ORIGINS.",
+                               403);
+    }
+    if (!route->stream_body) {
+        std::string data = read_body(body, req.content_length, limits.max_body);
+        if (route->raw_body) req.body = std::move(data);
+        else req.parse_body(std::move(data), limits);
+    }
+    Context ctx(cfg, db, req, body);
+    ctx.now = time(nullptr);
+    if (route->needs_db) {
+        db.ensure();
+        auto token = req.cookies.find("vidjil_session");
+        if (token != req.cookies.end() && !token->second.empty()) {
+            ctx.session = auth::load_session(db, ctx.session_policy(), token->second, ctx.now);
+            if (!ctx.session) ctx.set_cookies.push_back(auth::clear_cookie(ctx.session_policy(), req.https()));
+        }
+    }
+    if (route->access == Access::User && !ctx.session) {
+        Response r = login_redirect(req);
+        for (const auto& c : ctx.set_cookies) r.headers.emplace_back("Set-Cookie", c);
+        add_cors(r, origins, origin, true);
+        return r;
+    }
+    std::vector<http::ParamSpec> specs = route->params;
+    specs.push_back(http::opt("format", http::Type::Text, http::From::Any, 16));
+    ctx.params = http::Params::validate(req, specs);
+    Response r = route->handler(ctx);
+    for (const auto& c : ctx.set_cookies) r.headers.emplace_back("Set-Cookie", c);
+    add_cors(r, origins, origin, true);
+    return r;
+}
+
+}  // namespace
+
+Response dispatch(const Config& cfg, db::Connection& db, const std::vector<Route>& routes,
+                  const std::map<std::string, std::string>& env, BodySource& body) {
+    Response r;
+    try {
+        r = run(cfg, db, routes, env, body);
+    } catch (const http::BadRequest& e) {
+        r = Response::error(e.what(), e.status());
+    } catch (const db::Unavailable& e) {
+        log::error(std::string("database unavailable: ") + e.what());
+        r = Response::error("The database is unavailable at the moment. Please try again in a few minutes.", 503);
+        r.set_header("Retry-After", "30");
+    } catch (const std::exception& e) {
+        std::string ref = text::random_hex(4);
+        log::error("internal error [" + ref + "]: " + e.what());
+        r = Response::error("Internal error (reference " + ref + "): the administrator can find it in the server log.",
+                            500);
+    }
+    // Nothing of a failed request may stay half-done, nor leak into the next one.
+    try {
+        if (db.in_transaction()) db.rollback();
+    } catch (...) {
+    }
+    add_security_headers(r);
+    return r;
+}
+
+namespace {
+
+class StdinBody : public BodySource {
+public:
+    size_t read(char* buf, size_t n) override { return fread(buf, 1, n, stdin); }
+};
+
+class FcgiBody : public BodySource {
+public:
+    explicit FcgiBody(FCGX_Stream* in) : in_(in) {}
+    size_t read(char* buf, size_t n) override {
+        int got = FCGX_GetStr(buf, static_cast<int>(n > (1 << 30) ? (1 << 30) : n), in_);
+        return got > 0 ? static_cast<size_t>(got) : 0;
+    }
+
+private:
+    FCGX_Stream* in_;
+};
+
+std::map<std::string, std::string> env_map(char** envp) {
+    std::map<std::string, std::string> env;
+    for (char** e = envp; e && *e; ++e) {
+        const char* eq = std::strchr(*e, '=');
+        if (eq) env.emplace(std::string(*e, static_cast<size_t>(eq - *e)), std::string(eq + 1));
+    }
+    return env;
+}
+
+}  // namespace
+
+int serve(const std::string& program, const std::vector<Route>& routes) {
+    log::set_program(program);
+    std::optional<Config> cfg;
+    std::string problem;
+    try {
+        cfg = Config::load();
+    } catch (const std::exception& e) {
+        problem = e.what();
+        log::error(problem);
+    }
+    std::unique_ptr<db::Connection> db;
+    if (cfg) db = std::make_unique<db::Connection>(db::ConnectOptions::from_config(*cfg));
+    auto answer = [&](const std::map<std::string, std::string>& env, BodySource& body) {
+        if (!cfg) {
+            Response r = Response::error("The server is not configured correctly: see the server log.", 503);
+            add_security_headers(r);
+            return r;
+        }
+        return dispatch(*cfg, *db, routes, env, body);
+    };
+    if (FCGX_IsCGI()) {
+        StdinBody body;
+        Response r = answer(env_map(environ), body);
+        std::string head = r.cgi_head();
+        fwrite(head.data(), 1, head.size(), stdout);
+        fwrite(r.body.data(), 1, r.body.size(), stdout);
+        fflush(stdout);
+        return 0;
+    }
+    FCGX_Init();
+    FCGX_Request request;
+    FCGX_InitRequest(&request, 0, 0);
+    while (FCGX_Accept_r(&request) >= 0) {
+        FcgiBody body(request.in);
+        auto env = env_map(request.envp);
+        Response r = answer(env, body);
+        std::string head = r.cgi_head();
+        FCGX_PutStr(head.data(), static_cast<int>(head.size()), request.out);
+        if (env["REQUEST_METHOD"] != "HEAD")
+            FCGX_PutStr(r.body.data(), static_cast<int>(r.body.size()), request.out);
+        FCGX_Finish_r(&request);
+    }
+    return 0;
+}
+
+}  // namespace vidjil::app

@@ -1,0 +1,43 @@
+// Sessions: a 256-bit random token in the `vidjil_session` cookie, a server-side row keyed by
+// the token's SHA-256, idle and absolute expiry, rotation at login, revocation at logout.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "db/db.h"
+#include "model/sessions.h"
+#include "model/users.h"
+
+namespace vidjil {
+class Config;
+}
+
+namespace vidjil::auth {
+
+struct SessionPolicy {
+    std::string cookie_name = "vidjil_session";
+    int64_t idle_seconds = 3600;       // LOGIN_EXPIRATION_TIME
+    int64_t absolute_seconds = 43200;  // SESSION_MAX_AGE
+    std::string samesite = "Lax";      // SESSION_SAMESITE: None for a client on another origin
+    std::string secure = "auto";       // SESSION_SECURE: auto (when the request is https) | always
+    static SessionPolicy from_config(const Config& cfg);
+};
+
+struct Current {
+    model::SessionRow session;
+    model::User user;
+};
+
+// The session of a cookie token, if it is valid now; expired sessions are deleted.
+std::optional<Current> load_session(db::Connection& db, const SessionPolicy& p, const std::string& token,
+                                    int64_t now);
+// Creates a new session and returns its token (the cookie value).
+std::string start_session(db::Connection& db, const SessionPolicy& p, int64_t user_id,
+                          std::optional<int64_t> impersonator, const std::string& ip, const std::string& ua,
+                          int64_t now);
+std::string token_hash(const std::string& token);
+std::string set_cookie(const SessionPolicy& p, const std::string& token, bool https);
+std::string clear_cookie(const SessionPolicy& p, bool https);
+
+}  // namespace vidjil::auth

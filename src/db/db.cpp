@@ -1,0 +1,269 @@
+// Implementation of the MariaDB layer (see db.h) on MariaDB Connector/C prepared statements.
+#include "db/db.h"
+
+#include <mysql.h>
+#include <errmsg.h>
+#include <mysqld_error.h>
+
+#include <cstring>
+
+#include "config.h"
+#include "util/text.h"
+
+namespace vidjil::db {
+
+const Value& Row::at(const std::string& name) const {
+    for (size_t i = 0; i < names_->size(); ++i)
+        if ((*names_)[i] == name) return values_[i];
+    throw Error("no column named " + name);
+}
+
+static int64_t to_int(const Value& v, int64_t if_null, const std::string& what) {
+    if (!v) return if_null;
+    auto n = text::parse_int(*v);
+    if (!n) throw Error("column " + what + " is not an integer");
+    return *n;
+}
+
+int64_t Row::integer(const std::string& name, int64_t if_null) const { return to_int(at(name), if_null, name); }
+int64_t Row::integer(size_t i, int64_t if_null) const { return to_int(at(i), if_null, std::to_string(i)); }
+std::optional<int64_t> Row::opt_int(const std::string& name) const {
+    const Value& v = at(name);
+    if (!v) return std::nullopt;
+    return to_int(v, 0, name);
+}
+
+ConnectOptions ConnectOptions::from_config(const Config& cfg) {
+    ConnectOptions o;
+    o.socket = cfg.get("DB_SOCKET");
+    o.host = cfg.get("DB_HOST", o.socket.empty() ? "127.0.0.1" : "localhost");
+    o.port = static_cast<unsigned>(cfg.get_int("DB_PORT", 0));
+    o.user = cfg.get("DB_USER", "vidjil");
+    o.password = cfg.get("DB_PASSWORD");
+    o.database = cfg.get("DB_NAME", "vidjil");
+    o.connect_timeout = static_cast<unsigned>(cfg.get_int("DB_CONNECT_TIMEOUT", 5));
+    return o;
+}
+
+Connection::Connection(ConnectOptions opts) : opts_(std::move(opts)) {}
+
+Connection::~Connection() { reset(); }
+
+void Connection::reset() {
+    for (auto& kv : statements_) mysql_stmt_close(kv.second);
+    statements_.clear();
+    if (mysql_) mysql_close(mysql_);
+    mysql_ = nullptr;
+    in_tx_ = false;
+}
+
+static bool is_connection_error(unsigned code) {
+    switch (code) {
+        case CR_CONNECTION_ERROR: case CR_CONN_HOST_ERROR: case CR_SERVER_GONE_ERROR:
+        case CR_SERVER_LOST: case CR_SERVER_LOST_EXTENDED: case CR_UNKNOWN_HOST:
+        case ER_SERVER_SHUTDOWN: case ER_CON_COUNT_ERROR: case ER_CONNECTION_KILLED:
+        case CR_COMMANDS_OUT_OF_SYNC:
+            return true;
+        default:
+            return false;
+    }
+}
+
+void Connection::fail(const std::string& what, unsigned code, const std::string& message) {
+    std::string m = what + ": " + message + " (" + std::to_string(code) + ")";
+    if (is_connection_error(code)) {
+        reset();
+        throw Unavailable(m, code);
+    }
+    throw Error(m, code);
+}
+
+void Connection::ensure() {
+    if (mysql_) {
+        if (mysql_ping(mysql_) == 0) return;
+        reset();
+    }
+    mysql_ = mysql_init(nullptr);
+    if (!mysql_) throw Unavailable("mysql_init failed");
+    unsigned timeout = opts_.connect_timeout;
+    mysql_optionsv(mysql_, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+    mysql_optionsv(mysql_, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+    my_bool reconnect = 0;  // reconnecting silently would lose transactions and session state
+    mysql_optionsv(mysql_, MYSQL_OPT_RECONNECT, &reconnect);
+    const char* host = opts_.host.empty() ? nullptr : opts_.host.c_str();
+    const char* sock = opts_.socket.empty() ? nullptr : opts_.socket.c_str();
+    if (!mysql_real_connect(mysql_, host, opts_.user.c_str(), opts_.password.c_str(),
+                            opts_.database.c_str(), opts_.port, sock, 0)) {
+        std::string m = std::string("cannot connect to the database: ") + mysql_error(mysql_);
+        unsigned code = mysql_errno(mysql_);
+        mysql_close(mysql_);
+        mysql_ = nullptr;
+        // Bad credentials or unknown database are configuration errors, but for the client the
+        // answer is the same: the service is unavailable.
+        throw Unavailable(m, code);
+    }
+    if (mysql_query(mysql_, "SET SESSION sql_mode = 'STRICT_TRANS_TABLES,NO_ENGINE_SUBSTITUTION'") != 0)
+        fail("set sql_mode", mysql_errno(mysql_), mysql_error(mysql_));
+}
+
+st_mysql_stmt* Connection::prepare(const std::string& sql) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) return it->second;
+    MYSQL_STMT* st = mysql_stmt_init(mysql_);
+    if (!st) fail("stmt_init", mysql_errno(mysql_), mysql_error(mysql_));
+    if (mysql_stmt_prepare(st, sql.c_str(), sql.size()) != 0) {
+        unsigned code = mysql_stmt_errno(st);
+        std::string m = mysql_stmt_error(st);
+        mysql_stmt_close(st);
+        fail("prepare [" + sql.substr(0, 200) + "]", code, m);
+    }
+    statements_[sql] = st;
+    return st;
+}
+
+namespace {
+// Result buffers: a small inline buffer per column; longer values are fetched again in full.
+struct ColumnBuffer {
+    char small[256];
+    unsigned long length = 0;
+    my_bool is_null = 0;
+    my_bool error = 0;
+};
+}  // namespace
+
+Rows Connection::run(const std::string& sql, const Params& params, bool want_rows, uint64_t* affected) {
+    if (!mysql_) ensure();
+    MYSQL_STMT* st = prepare(sql);
+    if (mysql_stmt_param_count(st) != params.size())
+        throw Error("wrong number of parameters for [" + sql.substr(0, 200) + "]");
+    std::vector<MYSQL_BIND> pb(params.size());
+    std::vector<long long> ints(params.size());
+    std::vector<unsigned long> lens(params.size());
+    std::vector<my_bool> nulls(params.size());
+    for (size_t i = 0; i < params.size(); ++i) {
+        MYSQL_BIND& b = pb[i];
+        std::memset(&b, 0, sizeof b);
+        const Param& p = params[i];
+        if (p.kind() == Param::Null) {
+            b.buffer_type = MYSQL_TYPE_NULL;
+            nulls[i] = 1;
+            b.is_null = &nulls[i];
+        } else if (p.kind() == Param::Int) {
+            ints[i] = p.integer();
+            b.buffer_type = MYSQL_TYPE_LONGLONG;
+            b.buffer = &ints[i];
+        } else {
+            b.buffer_type = MYSQL_TYPE_STRING;
+            b.buffer = const_cast<char*>(p.str().data());
+            lens[i] = p.str().size();
+            b.buffer_length = lens[i];
+            b.length = &lens[i];
+        }
+    }
+    if (!params.empty() && mysql_stmt_bind_param(st, pb.data()) != 0)
+        fail("bind", mysql_stmt_errno(st), mysql_stmt_error(st));
+    if (mysql_stmt_execute(st) != 0) fail("execute [" + sql.substr(0, 200) + "]", mysql_stmt_errno(st), mysql_stmt_error(st));
+    last_insert_id_ = mysql_stmt_insert_id(st);
+    if (affected) *affected = mysql_stmt_affected_rows(st);
+    Rows rows;
+    MYSQL_RES* meta = mysql_stmt_result_metadata(st);
+    if (!meta) {
+        mysql_stmt_reset(st);
+        return rows;
+    }
+    unsigned ncols = mysql_num_fields(meta);
+    auto names = std::make_shared<std::vector<std::string>>();
+    MYSQL_FIELD* fields = mysql_fetch_fields(meta);
+    for (unsigned i = 0; i < ncols; ++i) names->push_back(fields[i].name);
+    std::vector<ColumnBuffer> cols(ncols);
+    std::vector<MYSQL_BIND> rb(ncols);
+    for (unsigned i = 0; i < ncols; ++i) {
+        std::memset(&rb[i], 0, sizeof(MYSQL_BIND));
+        rb[i].buffer_type = MYSQL_TYPE_STRING;
+        rb[i].buffer = cols[i].small;
+        rb[i].buffer_length = sizeof cols[i].small;
+        rb[i].length = &cols[i].length;
+        rb[i].is_null = &cols[i].is_null;
+        rb[i].error = &cols[i].error;
+    }
+    if (mysql_stmt_bind_result(st, rb.data()) != 0 || mysql_stmt_store_result(st) != 0) {
+        mysql_free_result(meta);
+        fail("fetch", mysql_stmt_errno(st), mysql_stmt_error(st));
+    }
+    for (;;) {
+        int rc = mysql_stmt_fetch(st);
+        if (rc == MYSQL_NO_DATA) break;
+        if (rc == 1) {
+            mysql_free_result(meta);
+            fail("fetch", mysql_stmt_errno(st), mysql_stmt_error(st));
+        }
+        std::vector<Value> values(ncols);
+        for (unsigned i = 0; i < ncols; ++i) {
+            if (cols[i].is_null) continue;
+            if (cols[i].length <= sizeof cols[i].small) {
+                values[i] = std::string(cols[i].small, cols[i].length);
+                continue;
+            }
+            std::string full(cols[i].length, '\0');
+            MYSQL_BIND b;
+            std::memset(&b, 0, sizeof b);
+            unsigned long len = 0;
+            b.buffer_type = MYSQL_TYPE_STRING;
+            b.buffer = full.data();
+            b.buffer_length = full.size();
+            b.length = &len;
+            if (mysql_stmt_fetch_column(st, &b, i, 0) != 0) {
+                mysql_free_result(meta);
+                fail("fetch_column", mysql_stmt_errno(st), mysql_stmt_error(st));
+            }
+            values[i] = std::move(full);
+        }
+        if (want_rows) rows.emplace_back(names, std::move(values));
+    }
+    mysql_free_result(meta);
+    mysql_stmt_free_result(st);
+    mysql_stmt_reset(st);
+    return rows;
+}
+
+Rows Connection::query(const std::string& sql, const Params& params) { return run(sql, params, true, nullptr); }
+
+std::optional<Row> Connection::query_one(const std::string& sql, const Params& params) {
+    Rows r = run(sql, params, true, nullptr);
+    if (r.empty()) return std::nullopt;
+    return std::move(r.front());
+}
+
+uint64_t Connection::exec(const std::string& sql, const Params& params) {
+    uint64_t affected = 0;
+    run(sql, params, false, &affected);
+    return affected;
+}
+
+void Connection::exec_raw(const std::string& sql) {
+    if (!mysql_) ensure();
+    if (mysql_real_query(mysql_, sql.c_str(), sql.size()) != 0)
+        fail("query [" + sql.substr(0, 200) + "]", mysql_errno(mysql_), mysql_error(mysql_));
+    // Drain any result so the connection stays usable.
+    do {
+        MYSQL_RES* r = mysql_store_result(mysql_);
+        if (r) mysql_free_result(r);
+    } while (mysql_next_result(mysql_) == 0);
+}
+
+void Connection::begin() {
+    exec_raw("START TRANSACTION");
+    in_tx_ = true;
+}
+
+void Connection::commit() {
+    exec_raw("COMMIT");
+    in_tx_ = false;
+}
+
+void Connection::rollback() {
+    in_tx_ = false;
+    if (mysql_) exec_raw("ROLLBACK");
+}
+
+}  // namespace vidjil::db

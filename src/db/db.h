@@ -1,0 +1,147 @@
+// MariaDB access: one connection, prepared statements only (every value is a bound parameter),
+// explicit transactions, and a clear split between "database unavailable" and other errors.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+struct st_mysql;
+struct st_mysql_stmt;
+
+namespace vidjil {
+class Config;
+}
+
+namespace vidjil::db {
+
+// Any database failure. The message is for the server log, never for the client.
+class Error : public std::runtime_error {
+public:
+    Error(const std::string& m, unsigned code = 0) : std::runtime_error(m), code_(code) {}
+    unsigned code() const { return code_; }
+
+private:
+    unsigned code_;
+};
+// The server cannot be reached or went away: the request gets a 503, the next one reconnects.
+class Unavailable : public Error {
+public:
+    using Error::Error;
+};
+
+// A bound parameter: NULL, an integer or a string.
+class Param {
+public:
+    Param(std::nullopt_t) : kind_(Null) {}
+    Param(int v) : kind_(Int), i_(v) {}
+    Param(long v) : kind_(Int), i_(v) {}
+    Param(long long v) : kind_(Int), i_(v) {}
+    Param(unsigned v) : kind_(Int), i_(v) {}
+    Param(unsigned long v) : kind_(Int), i_(static_cast<int64_t>(v)) {}
+    Param(const char* v) : kind_(Str), s_(v) {}
+    Param(std::string v) : kind_(Str), s_(std::move(v)) {}
+    Param(const std::optional<std::string>& v) : kind_(v ? Str : Null), s_(v.value_or("")) {}
+    Param(const std::optional<int64_t>& v) : kind_(v ? Int : Null), i_(v.value_or(0)) {}
+    enum Kind { Null, Int, Str };
+    Kind kind() const { return kind_; }
+    int64_t integer() const { return i_; }
+    const std::string& str() const { return s_; }
+
+private:
+    Kind kind_;
+    int64_t i_ = 0;
+    std::string s_;
+};
+using Params = std::vector<Param>;
+
+using Value = std::optional<std::string>;
+
+// One result row; columns can be read by position or by name.
+class Row {
+public:
+    Row(std::shared_ptr<const std::vector<std::string>> names, std::vector<Value> values)
+        : names_(std::move(names)), values_(std::move(values)) {}
+    const Value& at(size_t i) const { return values_.at(i); }
+    const Value& at(const std::string& name) const;
+    bool is_null(const std::string& name) const { return !at(name).has_value(); }
+    std::string str(const std::string& name) const { return at(name).value_or(""); }
+    std::string str(size_t i) const { return at(i).value_or(""); }
+    int64_t integer(const std::string& name, int64_t if_null = 0) const;
+    int64_t integer(size_t i, int64_t if_null = 0) const;
+    std::optional<int64_t> opt_int(const std::string& name) const;
+    size_t size() const { return values_.size(); }
+    const std::vector<std::string>& names() const { return *names_; }
+
+private:
+    std::shared_ptr<const std::vector<std::string>> names_;
+    std::vector<Value> values_;
+};
+using Rows = std::vector<Row>;
+
+struct ConnectOptions {
+    std::string socket, host, user, password, database;
+    unsigned port = 0;
+    unsigned connect_timeout = 5;
+    static ConnectOptions from_config(const Config& cfg);
+};
+
+class Connection {
+public:
+    explicit Connection(ConnectOptions opts);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // Connects if needed and checks the link is alive (persistent FastCGI processes call this
+    // before each request). Throws Unavailable.
+    void ensure();
+    Rows query(const std::string& sql, const Params& params = {});
+    std::optional<Row> query_one(const std::string& sql, const Params& params = {});
+    // For INSERT/UPDATE/DELETE: returns the number of affected rows.
+    uint64_t exec(const std::string& sql, const Params& params = {});
+    uint64_t last_insert_id() const { return last_insert_id_; }
+    // Statements without parameters that cannot be prepared (DDL in migrations).
+    void exec_raw(const std::string& sql);
+
+    void begin();
+    void commit();
+    void rollback();
+    bool in_transaction() const { return in_tx_; }
+
+private:
+    st_mysql_stmt* prepare(const std::string& sql);
+    void reset();
+    [[noreturn]] void fail(const std::string& what, unsigned code, const std::string& message);
+    Rows run(const std::string& sql, const Params& params, bool want_rows, uint64_t* affected);
+
+    ConnectOptions opts_;
+    st_mysql* mysql_ = nullptr;
+    std::map<std::string, st_mysql_stmt*> statements_;
+    uint64_t last_insert_id_ = 0;
+    bool in_tx_ = false;
+};
+
+// Rolls back unless commit() was called: every multi-row change goes through one of these.
+class Transaction {
+public:
+    explicit Transaction(Connection& c) : c_(c) { c_.begin(); }
+    ~Transaction() {
+        if (!done_) {
+            try { c_.rollback(); } catch (...) {}
+        }
+    }
+    void commit() { c_.commit(); done_ = true; }
+
+private:
+    Connection& c_;
+    bool done_ = false;
+};
+
+// "T"/"F" booleans of the original schema.
+inline const char* tf(bool b) { return b ? "T" : "F"; }
+
+}  // namespace vidjil::db

@@ -1,0 +1,148 @@
+// Handlers of auth/*: the login page, login, logout and account registration.
+#include "endpoints/endpoints.h"
+
+#include "auth/password.h"
+#include "model/accounts.h"
+#include "model/events.h"
+#include "model/sessions.h"
+#include "model/users.h"
+#include "util/log.h"
+#include "util/text.h"
+
+namespace vidjil::endpoints {
+
+std::string password_problem(const Context& c, const std::string& password) {
+    return auth::password_problem(password, static_cast<size_t>(c.cfg.get_int("PASSWORD_MIN_LENGTH", 8)),
+                                  static_cast<double>(c.cfg.get_int("PASSWORD_MIN_ENTROPY", 50)));
+}
+
+Response auth_login(Context& c) {
+    if (model::count_users(c.db) == 0) {
+        Json::Value v(Json::objectValue);
+        v["redirect"] = "/vidjil/default/init_db";
+        return Response::json_text(v);
+    }
+    render::Data d;
+    d.set("healthcare", c.cfg.get_bool("HEALTHCARE_COMPLIANCE", false));
+    return Response::html(render::render("auth/login", d));
+}
+
+static Response login_answer(const std::optional<std::string>& error, const model::User* user) {
+    Json::Value v(Json::objectValue);
+    v["redirect"] = "/vidjil/default/home.html";
+    v["error"] = error ? Json::Value(*error) : Json::Value();
+    v["user_id"] = user ? Json::Value(static_cast<Json::Int64>(user->id)) : Json::Value();
+    v["user_email"] = user ? Json::Value(user->email) : Json::Value();
+    return Response::json_text(v);
+}
+
+Response auth_submit(Context& c) {
+    std::string email = text::to_lower(text::trim(c.params.get("login", c.params.get("email"))));
+    std::string password = c.params.get("password");
+    const std::string ip = c.client_ip();
+    int64_t max_failures = c.cfg.get_int("MAX_WRONG_PASSWORDS", 5);
+    int64_t lockout = c.cfg.get_int("LOCKOUT_TIME", 900);
+
+    model::Throttle t = model::throttle_for(c.db, email);
+    auto user = email.empty() ? std::nullopt : model::user_by_email(c.db, email);
+    std::optional<int64_t> uid;
+    if (user) uid = user->id;
+    if (t.locked_until > c.now) {
+        model::auth_event(c.db, uid, ip, "Login refused for " + email + ": locked after too many failed attempts");
+        int64_t minutes = (t.locked_until - c.now + 59) / 60;
+        return login_answer("Invalid Credentials: too many failed attempts, try again in " +
+                                std::to_string(minutes) + " minute(s) or ask an administrator",
+                            nullptr);
+    }
+    auth::Verification v;
+    if (user) v = auth::verify_password(password, user->password);
+    else auth::hash_password(password);  // same cost as a verification: no timing hint of unknown e-mails
+    if (!v.ok || email.empty()) {
+        model::record_failure(c.db, email, c.now, max_failures, lockout);
+        model::auth_event(c.db, uid, ip, "Login failed for " + email);
+        if (model::throttle_for(c.db, email).locked_until > c.now) {
+            model::auth_event(c.db, uid, ip, "Account " + email + " locked for " + std::to_string(lockout) + " s");
+            log::warn("login: " + email + " locked after " + std::to_string(max_failures) + " failures from " + ip);
+        }
+        return login_answer(std::string("Invalid Credentials"), nullptr);
+    }
+    if (user->action_token == "account-blocked") return login_answer(std::string("Account is blocked"), nullptr);
+    if (text::starts_with(user->action_token, "pending-registration"))
+        return login_answer(std::string("Registration is pending"), nullptr);
+    if (user->action_token == "pending-approval") return login_answer(std::string("Account needs to be approved"), nullptr);
+
+    model::clear_throttle(c.db, email);
+    if (v.needs_rehash) model::update_password(c.db, user->id, auth::hash_password(password));
+    auto policy = c.session_policy();
+    // A new token at every login: a session fixed before login is worthless afterwards.
+    auto old = c.req.cookies.find(policy.cookie_name);
+    if (old != c.req.cookies.end()) model::delete_session(c.db, auth::token_hash(old->second));
+    std::string token =
+        auth::start_session(c.db, policy, user->id, std::nullopt, ip, c.req.header("User-Agent"), c.now);
+    c.set_cookies.clear();
+    c.set_cookies.push_back(auth::set_cookie(policy, token, c.req.https()));
+    model::auth_event(c.db, user->id, ip, "User " + std::to_string(user->id) + " Logged-in");
+    return login_answer(std::nullopt, &*user);
+}
+
+Response auth_logout(Context& c) {
+    auto policy = c.session_policy();
+    if (c.logged_in()) {
+        model::delete_session(c.db, c.session->session.token_hash);
+        model::auth_event(c.db, c.user_id(), c.client_ip(), "User " + std::to_string(c.user_id()) + " Logged-out");
+    }
+    c.set_cookies.clear();
+    c.set_cookies.push_back(auth::clear_cookie(policy, c.req.https()));
+    Json::Value v(Json::objectValue);
+    v["redirect"] = "/vidjil/default/home.html";
+    return Response::json_text(v);
+}
+
+// Registration is for administrators, unless the configuration opens it to everyone.
+static std::optional<Response> registration_refused(Context& c) {
+    if (c.cfg.get_bool("OPEN_REGISTRATION", false)) return std::nullopt;
+    if (!c.logged_in()) return Response::redirect("/vidjil/auth/login");
+    if (!c.is_admin()) {
+        log::warn("registration refused for non-admin user " + std::to_string(c.user_id()));
+        return Response::error("access denied: only administrators can create accounts");
+    }
+    return std::nullopt;
+}
+
+Response auth_register(Context& c) {
+    if (auto refused = registration_refused(c)) return *refused;
+    render::Data d;
+    if (!c.logged_in()) return Response::html(render::render("auth/register", d));
+    return c.page("auth/register", d);
+}
+
+Response auth_register_form(Context& c) {
+    if (auto refused = registration_refused(c)) return *refused;
+    std::string first = text::trim(c.params.get("first_name")), last = text::trim(c.params.get("last_name"));
+    std::string email = text::to_lower(text::trim(c.params.get("email")));
+    std::string password = c.params.get("password");
+    std::vector<std::string> problems;
+    if (first.empty()) problems.push_back("first name needed");
+    if (last.empty()) problems.push_back("last name needed");
+    if (!text::is_email(email)) problems.push_back("a valid e-mail address is needed");
+    else if (model::email_taken(c.db, email)) problems.push_back("this e-mail address is already used");
+    if (password != c.params.get("confirm_password")) problems.push_back("password fields must match");
+    else if (auto p = password_problem(c, password); !p.empty()) problems.push_back(p);
+    if (!problems.empty()) {
+        std::string m;
+        for (const auto& p : problems) m += (m.empty() ? "" : ", ") + p;
+        return Response::error(m);
+    }
+    db::Transaction tx(c.db);
+    int64_t uid = model::create_account(c.db, email, first, last, auth::hash_password(password),
+                                        c.cfg.get("PUBLIC_GROUP_NAME", "public"));
+    c.audit("register", "auth_user", uid, email);
+    tx.commit();
+    Json::Value v(Json::objectValue);
+    v["redirect"] = "back";
+    v["message"] = email + " (" + std::to_string(uid) + ") user added";
+    v["user_id"] = static_cast<Json::Int64>(uid);
+    return Response::json_text(v);
+}
+
+}  // namespace vidjil::endpoints

@@ -1,0 +1,70 @@
+// Handlers of user/*: profile and password changes.
+#include "endpoints/endpoints.h"
+
+#include "auth/password.h"
+#include "model/sessions.h"
+#include "model/users.h"
+#include "util/log.h"
+#include "util/text.h"
+
+namespace vidjil::endpoints {
+
+Response user_edit(Context& c) {
+    int64_t id = c.params.get_int("id", c.user_id());
+    if (!c.perm().can_modify_user(id)) return Response::error("access denied");
+    auto u = model::user_by_id(c.db, id);
+    if (!u) return Response::error("access denied");
+    render::Data d;
+    d.set("id", std::to_string(u->id));
+    d.set("first_name", u->first_name);
+    d.set("last_name", u->last_name);
+    d.set("email", u->email);
+    d.set("ask_current", id == c.user_id());
+    return c.page("user/edit", d);
+}
+
+Response user_edit_form(Context& c) {
+    int64_t id = c.params.get_int("id", c.user_id());
+    if (!c.perm().can_modify_user(id)) {
+        log::warn("user/edit_form: user " + std::to_string(c.user_id()) + " may not edit user " + std::to_string(id));
+        return Response::error("access denied");
+    }
+    auto u = model::user_by_id(c.db, id);
+    if (!u) return Response::error("access denied");
+    std::string first = text::trim(c.params.get("first_name", u->first_name));
+    std::string last = text::trim(c.params.get("last_name", u->last_name));
+    std::string email = text::to_lower(text::trim(c.params.get("email")));
+    std::string password = c.params.get("password");
+    bool email_change = !email.empty() && email != text::to_lower(u->email);
+    bool password_change = !password.empty();
+    if (email.empty()) email = u->email;
+    if (first.empty() || last.empty()) return Response::error("first and last names are needed");
+    if (email_change && !text::is_email(email)) return Response::error("new_email: not a valid e-mail address");
+    if (email_change && model::email_taken(c.db, email, id)) return Response::error("new_email: already used");
+    if (password_change) {
+        if (password != c.params.get("confirm_password")) return Response::error("password fields must match");
+        if (auto p = password_problem(c, password); !p.empty()) return Response::error("new_password: " + p);
+    }
+    // Changing one's own e-mail or password needs the current password: a stolen session alone
+    // must not be enough to take the account over. Administrators editing others are exempt.
+    if ((email_change || password_change) && id == c.user_id() && !c.impersonator()) {
+        if (!auth::verify_password(c.params.get("current_password"), u->password).ok)
+            return Response::error("current password is wrong");
+    }
+    db::Transaction tx(c.db);
+    model::update_profile(c.db, id, first, last, email);
+    if (password_change) {
+        model::update_password(c.db, id, auth::hash_password(password));
+        // Every other session of that account ends; the current one stays open.
+        model::delete_user_sessions(c.db, id, id == c.user_id() ? c.session->session.token_hash : "");
+    }
+    c.audit("user_edit", "auth_user", id,
+            std::string(email_change ? "email " : "") + (password_change ? "password" : "") + " changed");
+    tx.commit();
+    Json::Value v(Json::objectValue);
+    v["redirect"] = "back";
+    v["message"] = email + " (" + std::to_string(id) + ") user edited";
+    return Response::json_text(v);
+}
+
+}  // namespace vidjil::endpoints

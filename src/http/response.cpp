@@ -1,0 +1,134 @@
+// Implementation of responses (see response.h).
+#include "http/response.h"
+
+#include <memory>
+#include <sstream>
+
+#include "util/text.h"
+
+namespace vidjil::http {
+
+void Response::set_header(const std::string& name, const std::string& value) {
+    for (auto& h : headers)
+        if (text::to_lower(h.first) == text::to_lower(name)) {
+            h.second = value;
+            return;
+        }
+    headers.emplace_back(name, value);
+}
+
+std::string Response::get_header(const std::string& name) const {
+    for (const auto& h : headers)
+        if (text::to_lower(h.first) == text::to_lower(name)) return h.second;
+    return "";
+}
+
+const char* status_text(int s) {
+    switch (s) {
+        case 200: return "OK";
+        case 204: return "No Content";
+        case 206: return "Partial Content";
+        case 303: return "See Other";
+        case 304: return "Not Modified";
+        case 400: return "Bad Request";
+        case 401: return "Unauthorized";
+        case 403: return "Forbidden";
+        case 404: return "Not Found";
+        case 405: return "Method Not Allowed";
+        case 409: return "Conflict";
+        case 413: return "Payload Too Large";
+        case 415: return "Unsupported Media Type";
+        case 429: return "Too Many Requests";
+        case 500: return "Internal Server Error";
+        case 503: return "Service Unavailable";
+        case 507: return "Insufficient Storage";
+        default: return "Unknown";
+    }
+}
+
+std::string Response::cgi_head() const {
+    std::string out = "Status: " + std::to_string(status) + " " + status_text(status) + "\r\n";
+    for (const auto& h : headers) {
+        // Header values never carry CR/LF: they could split the response.
+        std::string v;
+        for (char c : h.second)
+            if (c != '\r' && c != '\n') v.push_back(c);
+        out += h.first + ": " + v + "\r\n";
+    }
+    out += "\r\n";
+    return out;
+}
+
+std::string json_compact(const Json::Value& v) {
+    Json::StreamWriterBuilder b;
+    b["indentation"] = "";
+    b["precision"] = 15;
+    return Json::writeString(b, v);
+}
+
+std::string json_pretty(const Json::Value& v) {
+    Json::StreamWriterBuilder b;
+    b["indentation"] = "  ";
+    b["precision"] = 15;
+    return Json::writeString(b, v);
+}
+
+bool json_parse(const std::string& t, Json::Value& out, std::string* error) {
+    Json::CharReaderBuilder b;
+    Json::CharReaderBuilder::strictMode(&b.settings_);
+    b["allowSpecialFloats"] = true;  // .vidjil files written by Python may hold NaN/Infinity
+    b["failIfExtra"] = true;
+    b["rejectDupKeys"] = false;
+    std::unique_ptr<Json::CharReader> r(b.newCharReader());
+    std::string err;
+    bool ok = r->parse(t.data(), t.data() + t.size(), &out, &err);
+    if (!ok && error) *error = err;
+    return ok;
+}
+
+Response Response::json_text(const Json::Value& v, int status) {
+    Response r;
+    r.status = status;
+    r.set_header("Content-Type", "text/html; charset=UTF-8");
+    r.body = json_compact(v);
+    return r;
+}
+
+Response Response::json_api(const Json::Value& v, int status) {
+    Response r;
+    r.status = status;
+    r.set_header("Content-Type", "application/json");
+    r.body = json_pretty(v);
+    return r;
+}
+
+Response Response::html(std::string body, int status) {
+    Response r;
+    r.status = status;
+    r.set_header("Content-Type", "text/html; charset=UTF-8");
+    r.body = std::move(body);
+    return r;
+}
+
+Response Response::redirect(const std::string& location, int status) {
+    Response r;
+    r.status = status;
+    r.set_header("Location", location);
+    r.set_header("Content-Type", "text/html; charset=UTF-8");
+    return r;
+}
+
+Response Response::error(const std::string& message, int status) {
+    Json::Value v(Json::objectValue);
+    v["success"] = "false";
+    v["message"] = message;
+    return json_text(v, status);
+}
+
+Response Response::message(const std::string& message) {
+    Json::Value v(Json::objectValue);
+    v["message"] = message;
+    return json_text(v);
+}
+
+}  // namespace vidjil::http

@@ -1,0 +1,77 @@
+// SQL for sessions and login throttling (see sessions.h).
+#include "model/sessions.h"
+
+namespace vidjil::model {
+
+std::optional<SessionRow> session_by_hash(db::Connection& db, const std::string& token_hash) {
+    auto r = db.query_one("SELECT id, user_id, impersonator_id, uuid, created, last_seen, expires "
+                          "FROM vidjil_session WHERE token_hash = ?",
+                          {token_hash});
+    if (!r) return std::nullopt;
+    SessionRow s;
+    s.id = r->integer("id");
+    s.user_id = r->integer("user_id");
+    s.impersonator_id = r->opt_int("impersonator_id");
+    s.uuid = r->str("uuid");
+    s.created = r->integer("created");
+    s.last_seen = r->integer("last_seen");
+    s.expires = r->integer("expires");
+    s.token_hash = token_hash;
+    return s;
+}
+
+void insert_session(db::Connection& db, const SessionRow& s, const std::string& ip, const std::string& ua) {
+    db.exec("INSERT INTO vidjil_session (token_hash, user_id, impersonator_id, uuid, created, last_seen, expires, "
+            "client_ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            {s.token_hash, s.user_id, s.impersonator_id, s.uuid, s.created, s.last_seen, s.expires,
+             ip.substr(0, 64), ua.substr(0, 255)});
+}
+
+void touch_session(db::Connection& db, int64_t id, int64_t now) {
+    db.exec("UPDATE vidjil_session SET last_seen = ? WHERE id = ?", {now, id});
+}
+
+void set_session_user(db::Connection& db, int64_t id, int64_t user_id, std::optional<int64_t> impersonator) {
+    db.exec("UPDATE vidjil_session SET user_id = ?, impersonator_id = ? WHERE id = ?", {user_id, impersonator, id});
+}
+
+void delete_session(db::Connection& db, const std::string& token_hash) {
+    db.exec("DELETE FROM vidjil_session WHERE token_hash = ?", {token_hash});
+}
+
+void delete_user_sessions(db::Connection& db, int64_t user_id, const std::string& except_hash) {
+    db.exec("DELETE FROM vidjil_session WHERE (user_id = ? OR impersonator_id = ?) AND token_hash <> ?",
+            {user_id, user_id, except_hash});
+}
+
+void delete_expired_sessions(db::Connection& db, int64_t now, int64_t idle_seconds) {
+    db.exec("DELETE FROM vidjil_session WHERE expires < ? OR last_seen < ?", {now, now - idle_seconds});
+}
+
+Throttle throttle_for(db::Connection& db, const std::string& email) {
+    Throttle t;
+    auto r = db.query_one("SELECT failures, last_failure, locked_until FROM vidjil_login_throttle WHERE email = ?",
+                          {email});
+    if (r) {
+        t.failures = r->integer("failures");
+        t.last_failure = r->integer("last_failure");
+        t.locked_until = r->integer("locked_until");
+    }
+    return t;
+}
+
+void record_failure(db::Connection& db, const std::string& email, int64_t now, int64_t max_failures,
+                    int64_t lockout_seconds) {
+    // One statement, so that concurrent failures are all counted.
+    db.exec("INSERT INTO vidjil_login_throttle (email, failures, last_failure, locked_until) VALUES (?, 1, ?, 0) "
+            "ON DUPLICATE KEY UPDATE failures = failures + 1, last_failure = VALUES(last_failure)",
+            {email, now});
+    db.exec("UPDATE vidjil_login_throttle SET locked_until = ?, failures = 0 WHERE email = ? AND failures >= ?",
+            {now + lockout_seconds, email, max_failures});
+}
+
+void clear_throttle(db::Connection& db, const std::string& email) {
+    db.exec("DELETE FROM vidjil_login_throttle WHERE email = ?", {email});
+}
+
+}  // namespace vidjil::model

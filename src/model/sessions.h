@@ -1,0 +1,34 @@
+// SQL for server-side sessions (vidjil_session) and login throttling (vidjil_login_throttle).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "db/db.h"
+
+namespace vidjil::model {
+
+struct SessionRow {
+    int64_t id = 0, user_id = 0, created = 0, last_seen = 0, expires = 0;
+    std::optional<int64_t> impersonator_id;
+    std::string uuid, token_hash;
+};
+
+std::optional<SessionRow> session_by_hash(db::Connection& db, const std::string& token_hash);
+void insert_session(db::Connection& db, const SessionRow& s, const std::string& ip, const std::string& user_agent);
+void touch_session(db::Connection& db, int64_t id, int64_t now);
+void set_session_user(db::Connection& db, int64_t id, int64_t user_id, std::optional<int64_t> impersonator);
+void delete_session(db::Connection& db, const std::string& token_hash);
+// Revokes every session of a user except (optionally) one.
+void delete_user_sessions(db::Connection& db, int64_t user_id, const std::string& except_hash = "");
+void delete_expired_sessions(db::Connection& db, int64_t now, int64_t idle_seconds);
+
+struct Throttle {
+    int64_t failures = 0, last_failure = 0, locked_until = 0;
+};
+Throttle throttle_for(db::Connection& db, const std::string& email);
+void record_failure(db::Connection& db, const std::string& email, int64_t now, int64_t max_failures,
+                    int64_t lockout_seconds);
+void clear_throttle(db::Connection& db, const std::string& email);
+
+}  // namespace vidjil::model

@@ -1,0 +1,37 @@
+// Implementation of template rendering (see template.h).
+#include "render/template.h"
+
+#include <stdexcept>
+
+namespace vidjil::render {
+
+std::string render(const std::string& name, const Data& data) {
+    const auto& all = templates();
+    auto it = all.find(name);
+    if (it == all.end()) throw std::runtime_error("unknown template " + name);
+    kainjow::mustache::mustache tmpl(it->second);
+    if (!tmpl.is_valid()) throw std::runtime_error("template " + name + ": " + tmpl.error_message());
+    return tmpl.render(data);
+}
+
+std::string js_string(const std::string& s) {
+    static const char* digits = "0123456789abcdef";
+    std::string out = "\"";
+    for (size_t i = 0; i < s.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c == '\'' || c < 0x20) {
+            out += "\\u00";
+            out.push_back(digits[c >> 4]);
+            out.push_back(digits[c & 15]);
+        } else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+                   (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) {
+            out += static_cast<unsigned char>(s[i + 2]) == 0xA8 ? "\\u2028" : "\\u2029";
+            i += 2;
+        } else {
+            out.push_back(static_cast<char>(c));
+        }
+    }
+    return out + "\"";
+}
+
+}  // namespace vidjil::render

@@ -1,0 +1,23 @@
+// HTML rendering: every page is a mustache template (templates/*.html, compiled into the
+// programs) and every value goes through mustache's HTML escaping, the one place where output
+// is escaped. Values placed inside inline JavaScript go through js_string() first.
+#pragma once
+#include <kainjow/mustache.hpp>
+
+#include <map>
+#include <string>
+
+namespace vidjil::render {
+
+using Data = kainjow::mustache::data;
+using List = kainjow::mustache::data;
+
+const std::map<std::string, std::string>& templates();
+// Renders templates/<name>.html; throws std::runtime_error for an unknown template.
+std::string render(const std::string& name, const Data& data);
+// A JSON string literal safe inside an HTML attribute's JavaScript once HTML-escaped:
+// quotes, backslashes, '<', '>', '&' and line separators are \u-escaped.
+std::string js_string(const std::string& s);
+inline Data list() { return Data(Data::type::list); }
+
+}  // namespace vidjil::render

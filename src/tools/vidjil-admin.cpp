@@ -1,0 +1,105 @@
+// vidjil-admin: the sysadmin's command for the database (migrate, init-db), accounts
+// (set-password, unlock) and housekeeping (purge-sessions, check-config).
+#include <unistd.h>
+
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <string>
+
+#include "auth/password.h"
+#include "config.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "model/accounts.h"
+#include "model/sessions.h"
+#include "model/users.h"
+#include "util/text.h"
+
+using namespace vidjil;
+
+static int usage() {
+    std::cerr << "usage: vidjil-admin COMMAND [ARGS]\n"
+                 "  check-config            read and check the configuration file\n"
+                 "  migrate                 create or upgrade the database schema\n"
+                 "  init-db EMAIL           create the first administrator and the default data\n"
+                 "                          (password from $VIDJIL_ADMIN_PASSWORD or standard input)\n"
+                 "  set-password EMAIL      set a user's password (same sources) and end their sessions\n"
+                 "  unlock EMAIL            lift the lock-out after too many failed logins\n"
+                 "  purge-sessions          delete expired sessions\n"
+                 "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
+    return 2;
+}
+
+static std::string read_password() {
+    const char* env = std::getenv("VIDJIL_ADMIN_PASSWORD");
+    if (env && *env) return env;
+    if (isatty(0)) std::cerr << "Password: ";
+    std::string pw;
+    std::getline(std::cin, pw);
+    return pw;
+}
+
+static int run(int argc, char** argv) {
+    if (argc < 2) return usage();
+    std::string cmd = argv[1];
+    Config cfg = Config::load();
+    if (cmd == "check-config") {
+        std::cout << "configuration " << cfg.origin() << " is valid\n";
+        return 0;
+    }
+    db::Connection db(db::ConnectOptions::from_config(cfg));
+    db.ensure();
+    const std::string public_role = cfg.get("PUBLIC_GROUP_NAME", "public");
+    auto min_len = static_cast<size_t>(cfg.get_int("PASSWORD_MIN_LENGTH", 8));
+    auto min_entropy = static_cast<double>(cfg.get_int("PASSWORD_MIN_ENTROPY", 50));
+    if (cmd == "migrate") {
+        int n = db::migrate(db, db::default_sql_dir(), std::cout);
+        std::cout << (n ? "database schema upgraded" : "database schema already up to date") << "\n";
+        return 0;
+    }
+    if (cmd == "purge-sessions") {
+        model::delete_expired_sessions(db, time(nullptr), cfg.get_int("LOGIN_EXPIRATION_TIME", 3600));
+        std::cout << "expired sessions deleted\n";
+        return 0;
+    }
+    if (argc < 3) return usage();
+    std::string email = text::to_lower(argv[2]);
+    if (cmd == "init-db") {
+        if (!text::is_email(email)) throw std::runtime_error("not an e-mail address: " + email);
+        std::string pw = read_password();
+        if (auto p = auth::password_problem(pw, min_len, min_entropy); !p.empty()) throw std::runtime_error(p);
+        if (!model::init_database(db, email, auth::hash_password(pw), public_role)) {
+            std::cout << "the database already has users: nothing done\n";
+            return 0;
+        }
+        std::cout << "database initialised; administrator " << email << "\n";
+        return 0;
+    }
+    if (cmd == "set-password") {
+        auto u = model::user_by_email(db, email);
+        if (!u) throw std::runtime_error("no user with e-mail " + email);
+        std::string pw = read_password();
+        if (auto p = auth::password_problem(pw, min_len, min_entropy); !p.empty()) throw std::runtime_error(p);
+        model::update_password(db, u->id, auth::hash_password(pw));
+        model::delete_user_sessions(db, u->id);
+        model::clear_throttle(db, email);
+        std::cout << "password of " << email << " changed, sessions ended\n";
+        return 0;
+    }
+    if (cmd == "unlock") {
+        model::clear_throttle(db, email);
+        std::cout << email << " unlocked\n";
+        return 0;
+    }
+    return usage();
+}
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "vidjil-admin: " << e.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,1 @@
+# .vidjil / .analysis / AIRR files and the native fuse.

@@ -1,0 +1,37 @@
+// Runs every registered CppUnit test (optionally those whose name contains argv[1]) and prints
+// one machine-readable summary line that t/run-all adds to the suite's total.
+#include <cppunit/BriefTestProgressListener.h>
+#include <cppunit/CompilerOutputter.h>
+#include <cppunit/TestResult.h>
+#include <cppunit/TestResultCollector.h>
+#include <cppunit/TestRunner.h>
+#include <cppunit/extensions/TestFactoryRegistry.h>
+#include <iostream>
+#include <string>
+
+namespace {
+void collect(CppUnit::Test* test, const std::string& filter, CppUnit::TestRunner& runner) {
+    if (test->getChildTestCount() == 0) {
+        if (filter.empty() || test->getName().find(filter) != std::string::npos) runner.addTest(test);
+        return;
+    }
+    for (int i = 0; i < test->getChildTestCount(); ++i) collect(test->getChildTestAt(i), filter, runner);
+}
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string filter = argc > 1 ? argv[1] : "";
+    CppUnit::TestRunner runner;
+    collect(CppUnit::TestFactoryRegistry::getRegistry().makeTest(), filter, runner);
+    CppUnit::TestResult controller;
+    CppUnit::TestResultCollector result;
+    controller.addListener(&result);
+    CppUnit::BriefTestProgressListener progress;
+    controller.addListener(&progress);
+    runner.run(controller);
+    CppUnit::CompilerOutputter(&result, std::cerr).write();
+    int failed = result.testFailuresTotal();
+    int passed = result.runTests() - failed;
+    std::cout << "UNIT-RESULT passed=" << passed << " failed=" << failed << std::endl;
+    return failed == 0 ? 0 : 1;
+}
