@@ -22,7 +22,7 @@ src/render/templates_gen.cpp: $(TEMPLATE_FILES) $(srcdir)/scripts/embed-template
 	$(AM_V_GEN)$(MKDIR_P) src/render && $(SHELL) $(srcdir)/scripts/embed-templates $@ $(srcdir)/templates $(TEMPLATE_FILES)
 
 sbin_PROGRAMS += vidjil-admin
-vidjil_admin_SOURCES = src/tools/vidjil-admin.cpp
+vidjil_admin_SOURCES = src/tools/vidjil-admin.cpp src/tools/demo_data.cpp src/tools/demo_data.h
 vidjil_admin_LDADD = $(VIDJIL_LIBS)
 
 dist_sql_DATA += sql/001-vidjil-schema.sql sql/002-vidjil-server-tables.sql

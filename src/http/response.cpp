@@ -69,6 +69,7 @@ std::string json_compact(const Json::Value& v) {
 std::string json_pretty(const Json::Value& v) {
     Json::StreamWriterBuilder b;
     b["indentation"] = "  ";
+    b["enableYAMLCompatibility"] = true;  // "key": value, as Python's json.dumps(indent=2)
     b["precision"] = 15;
     return Json::writeString(b, v);
 }

@@ -14,6 +14,7 @@
 #include "model/accounts.h"
 #include "model/sessions.h"
 #include "model/users.h"
+#include "tools/demo_data.h"
 #include "util/text.h"
 
 using namespace vidjil;
@@ -27,6 +28,7 @@ static int usage() {
                  "  set-password EMAIL      set a user's password (same sources) and end their sessions\n"
                  "  unlock EMAIL            lift the lock-out after too many failed logins\n"
                  "  purge-sessions          delete expired sessions\n"
+                 "  demo-data               add a demo patient, run and set with a small sample\n"
                  "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
     return 2;
 }
@@ -61,6 +63,10 @@ static int run(int argc, char** argv) {
     if (cmd == "purge-sessions") {
         model::delete_expired_sessions(db, time(nullptr), cfg.get_int("LOGIN_EXPIRATION_TIME", 3600));
         std::cout << "expired sessions deleted\n";
+        return 0;
+    }
+    if (cmd == "demo-data") {
+        tools::load_demo_data(db, cfg, std::cout);
         return 0;
     }
     if (argc < 3) return usage();

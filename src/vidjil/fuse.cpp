@@ -67,7 +67,7 @@ void tag_warnings(Value& warn, unsigned first_sample, unsigned samples) {
     if (!warn.isArray()) return;
     for (Value& w : warn) {
         if (!w.isObject()) continue;
-        if (w["sample"].isIntegral())
+        if (w["sample"].isUInt())
             w["sample"] = w["sample"].asUInt() + first_sample;
         else if (samples == 1)
             w["sample"] = first_sample;

@@ -17,8 +17,8 @@ using vidjil_test::data_path;
 
 namespace {
 
-const char* kMinimal =
-    R"({"vidjil_json_version":"2016b","samples":{"number":1},"reads":{"total":[10]},"clones":null})";
+const char* kMinimal = R"({"vidjil_json_version":"2016b","samples":{"number":1},)"
+                       R"("reads":{"total":[10]},"clones":null})";
 
 std::string error_of(const std::string& text) {
     try {
@@ -152,13 +152,15 @@ public:
     }
 
     void testComputeDistribution() {
-        Json::Value result = parse_vidjil(R"({"vidjil_json_version":"2016b","samples":{"number":1},
-            "reads":{"total":[200],"segmented":[110],"germline":{"IGH":[100],"TRG":[10],"TRD":[0]},
-                     "distribution":{"0.1":[50]}},
-            "clones":[{"id":"a","germline":"IGH","reads":[50]},{"id":"b","germline":"IGH","reads":[5]},
-                      {"id":"c","germline":"IGH","reads":[4]},{"id":"d","germline":"TRG","reads":[1]},
-                      {"id":"e","germline":"IGK","reads":[9]}]})",
-                                          "x");
+        std::string text = R"({"vidjil_json_version":"2016b","samples":{"number":1},
+            "reads":{"total":[200],"segmented":[110],
+                     "germline":{"IGH":[100],"TRG":[10],"TRD":[0]},"distribution":{"0.1":[50]}},
+            "clones":[{"id":"a","germline":"IGH","reads":[50]},
+                      {"id":"b","germline":"IGH","reads":[5]},
+                      {"id":"c","germline":"IGH","reads":[4]},
+                      {"id":"d","germline":"TRG","reads":[1]},
+                      {"id":"e","germline":"IGK","reads":[9]}]})";
+        Json::Value result = parse_vidjil(text, "x");
         compute_distribution(result);
         const Json::Value& distribution = result["reads"]["distribution"];
         CPPUNIT_ASSERT_EQUAL(2, distribution["IGH"][0].asInt());

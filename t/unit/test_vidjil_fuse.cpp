@@ -39,6 +39,19 @@ FuseInput sample(const std::string& name, int segmented, const std::string& clon
     return input;
 }
 
+// One clone as JSON text, `more` adding members.
+std::string clone(const std::string& id, int top, int reads, const std::string& more = "") {
+    return R"({"id":")" + id + R"(","top":)" + std::to_string(top) + R"(,"reads":[)" +
+           std::to_string(reads) + "]" + (more.empty() ? "" : "," + more) + "}";
+}
+
+// A seg with a V and a J (and a productivity when given).
+std::string seg(const std::string& v, const std::string& productive = "") {
+    std::string junction =
+        productive.empty() ? "" : R"(,"junction":{"productive":)" + productive + "}";
+    return R"("seg":{"5":{"name":")" + v + R"("},"3":{"name":"IGHJ1*01"})" + junction + "}";
+}
+
 const Json::Value* find_clone(const Json::Value& result, const std::string& id) {
     for (const Json::Value& clone : result["clones"])
         if (clone["id"].asString() == id) return &clone;
@@ -63,13 +76,13 @@ std::set<std::string> unexpected(const std::set<std::string>& ours,
     std::set<std::string> differences;
     for (const std::string& key : theirs)
         if (!ours.count(key)) {
-            std::cout << "NOTE fused_multiple.vidjil has " << label << key << ", we do not"
+            std::cout << "\nNOTE fused_multiple.vidjil has " << label << key << ", we do not"
                       << std::endl;
             if (!optional.count(key)) differences.insert(key);
         }
     for (const std::string& key : ours)
         if (!theirs.count(key)) {
-            std::cout << "NOTE we have " << label << key << ", fused_multiple.vidjil does not"
+            std::cout << "\nNOTE we have " << label << key << ", fused_multiple.vidjil does not"
                       << std::endl;
             if (!optional.count(key)) differences.insert(key);
         }
@@ -186,20 +199,16 @@ public:
     }
 
     void testMergeByIdAndW81W82() {
-        std::string seg_v1 = R"("seg":{"5":{"name":"IGHV1*01"},"3":{"name":"IGHJ1*01"})";
-        std::string seg_v2 = R"("seg":{"5":{"name":"IGHV2*01"},"3":{"name":"IGHJ1*01"})";
         std::string a_clones =
-            R"([{"id":"same","top":1,"reads":[60],"name":"V1 J1",)" + seg_v1 +
-            R"(,"productive_marker":1},
-                {"id":"v-differs","top":2,"reads":[30],)" + seg_v1 +
-            R"(},"warn":[{"code":"W69","level":"warn"}]},
-                {"id":"only-a","top":3,"reads":[10],"normalized_reads":[0.1]}])";
+            "[" + clone("same", 1, 60, R"("name":"V1 J1",)" + seg("IGHV1*01", "true")) + "," +
+            clone("v-differs", 2, 30, seg("IGHV1*01") + R"(,"warn":[{"code":"W69"}])") + "," +
+            clone("only-a", 3, 10, R"("normalized_reads":[0.1])") + "]";
         std::string b_clones =
-            R"([{"id":"v-differs","top":1,"reads":[40],"name":"from b",)" + seg_v2 + R"(}},
-                {"id":"same","top":2,"reads":[10],"name":"V1 J1 b",)" + seg_v1 +
-            R"(,"productive_marker":0},
-                {"id":"only-b","top":3,"reads":[1]}])";
-        std::vector<FuseInput> inputs = {sample("a.fa", 100, a_clones), sample("b.fa", 50, b_clones)};
+            "[" + clone("v-differs", 1, 40, R"("name":"from b",)" + seg("IGHV2*01")) + "," +
+            clone("same", 2, 10, R"("name":"V1 J1 b",)" + seg("IGHV1*01", "false")) + "," +
+            clone("only-b", 3, 1) + "]";
+        std::vector<FuseInput> inputs = {sample("a.fa", 100, a_clones),
+                                         sample("b.fa", 50, b_clones)};
         Json::Value fused = fuse(inputs, {});
         CPPUNIT_ASSERT_EQUAL(4u, fused["clones"].size());
         const Json::Value& differs = *find_clone(fused, "v-differs");

@@ -46,7 +46,7 @@ inline std::string shared_data_dir() {
 // False (after saying so) when the reference data is not there: the test passes untested.
 inline bool data_available(const char* test) {
     if (has_reference_data(shared_data_dir())) return true;
-    std::cout << "SKIP " << test << ": ../shared/data not found" << std::endl;
+    std::cout << "\nSKIP " << test << ": ../shared/data not found" << std::endl;
     return false;
 }
 

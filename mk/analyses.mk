@@ -1,0 +1,1 @@
+# Build fragment of the analyses area (included from Makefile.am).

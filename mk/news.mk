@@ -1,0 +1,1 @@
+# Build fragment of the news area (included from Makefile.am).

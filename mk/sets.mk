@@ -1,0 +1,1 @@
+# Build fragment of the sets area (included from Makefile.am).
