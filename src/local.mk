@@ -9,7 +9,7 @@ libvidjil_a_SOURCES += \
 	src/perm/permissions.cpp src/perm/permissions.h \
 	src/model/users.cpp src/model/users.h src/model/sessions.cpp src/model/sessions.h \
 	src/model/events.cpp src/model/events.h src/model/acl.cpp src/model/acl.h \
-	src/model/accounts.cpp src/model/accounts.h \
+	src/model/accounts.cpp src/model/accounts.h src/model/upload_names.cpp src/model/upload_names.h \
 	src/render/template.cpp src/render/template.h \
 	src/app/app.cpp src/app/app.h \
 	src/endpoints/endpoints.h src/endpoints/auth.cpp src/endpoints/default.cpp src/endpoints/user.cpp
