@@ -10,9 +10,16 @@
 #include <string>
 
 namespace {
+// A filter selects tests whose name contains it; "!text" selects those that do not.
+bool selected(const std::string& name, const std::string& filter) {
+    if (filter.empty()) return true;
+    if (filter[0] == '!') return name.find(filter.substr(1)) == std::string::npos;
+    return name.find(filter) != std::string::npos;
+}
+
 void collect(CppUnit::Test* test, const std::string& filter, CppUnit::TestRunner& runner) {
     if (test->getChildTestCount() == 0) {
-        if (filter.empty() || test->getName().find(filter) != std::string::npos) runner.addTest(test);
+        if (selected(test->getName(), filter)) runner.addTest(test);
         return;
     }
     for (int i = 0; i < test->getChildTestCount(); ++i) collect(test->getChildTestAt(i), filter, runner);
