@@ -1,4 +1,5 @@
 // FastCGI program for /vidjil/user/*: account pages and profile or password changes.
+#include "endpoints/admin.h"
 #include "endpoints/endpoints.h"
 
 using namespace vidjil::app;
@@ -9,6 +10,9 @@ namespace ep = vidjil::endpoints;
 
 int main() {
     static const std::vector<Route> routes = {
+        {"/vidjil/user/index", GET_POST, Access::User,
+         {opt("sort", Type::Text, From::Query, 16), opt("reverse", Type::Text, From::Query, 8)}, ep::user_index},
+        {"/vidjil/user/info", GET_POST, Access::User, {opt("id", Type::Id, From::Query)}, ep::user_info},
         {"/vidjil/user/edit", GET_POST, Access::User, {opt("id", Type::Id, From::Query)}, ep::user_edit},
         {"/vidjil/user/edit_form", POST, Access::User,
          {opt("id", Type::Id), opt("first_name", Type::Text, From::Any, 512), opt("last_name", Type::Text, From::Any, 512),

@@ -10,9 +10,11 @@ libvidjil_a_SOURCES += \
 	src/model/users.cpp src/model/users.h src/model/sessions.cpp src/model/sessions.h \
 	src/model/events.cpp src/model/events.h src/model/acl.cpp src/model/acl.h \
 	src/model/accounts.cpp src/model/accounts.h src/model/upload_names.cpp src/model/upload_names.h \
+	src/model/groups.cpp src/model/groups.h src/model/monitor.cpp src/model/monitor.h \
 	src/render/template.cpp src/render/template.h \
 	src/app/app.cpp src/app/app.h \
-	src/endpoints/endpoints.h src/endpoints/auth.cpp src/endpoints/default.cpp src/endpoints/user.cpp
+	src/endpoints/endpoints.h src/endpoints/auth.cpp src/endpoints/default.cpp src/endpoints/user.cpp \
+	src/endpoints/admin.h src/endpoints/admin.cpp src/endpoints/groups.cpp
 nodist_libvidjil_a_SOURCES = src/render/templates_gen.cpp
 BUILT_SOURCES += src/render/templates_gen.cpp
 CLEANFILES += src/render/templates_gen.cpp
