@@ -189,8 +189,9 @@ static Response membership_change(Context& c, bool add) {
         v["success"] = "false";
         return Response::json_text(v);
     }
-    if (!add && g->role == "admin" && model::group_members(c.db, gid).size() <= 1)
-        return Response::error("the last administrator cannot be removed from the admin group");
+    // The admin group never loses its last member, and an administrator cannot lock themself out.
+    if (!add && g->role == "admin" && (uid == c.user_id() || model::group_members(c.db, gid).size() <= 1))
+        return Response::error("an administrator cannot remove themself, nor the last administrator, from the admin group");
     if (add) model::add_membership(c.db, uid, gid);
     else model::remove_membership(c.db, uid, gid);
     c.audit(add ? "group_invite" : "group_kick", "auth_group", gid, "user " + std::to_string(uid));
