@@ -214,9 +214,50 @@ Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& ro
 
 }  // namespace
 
+namespace {
+
+// Counts what the request read of its body, so that the rest can be drained afterwards.
+class CountingBody : public BodySource {
+public:
+    explicit CountingBody(BodySource& inner) : inner_(inner) {}
+    size_t read(char* buf, size_t n) override {
+        size_t got = inner_.read(buf, n);
+        consumed += got;
+        return got;
+    }
+    uint64_t consumed = 0;
+
+private:
+    BodySource& inner_;
+};
+
+// An answer given before the body was read (404, 405, a refused origin, an early error):
+// under fcgiwrap, a CGI that exits with unread input makes the client see a 502 instead of
+// our message, so a reasonably sized rest is read and dropped.
+void drain(CountingBody& body, const std::map<std::string, std::string>& env, uint64_t cap) {
+    auto it = env.find("CONTENT_LENGTH");
+    if (it == env.end()) return;
+    auto length = text::parse_int(it->second);
+    if (!length || *length <= 0 || static_cast<uint64_t>(*length) <= body.consumed) return;
+    uint64_t rest = static_cast<uint64_t>(*length) - body.consumed;
+    if (rest > cap) return;
+    char buf[65536];
+    try {
+        while (rest > 0) {
+            size_t n = body.read(buf, rest < sizeof buf ? static_cast<size_t>(rest) : sizeof buf);
+            if (n == 0) break;
+            rest -= n;
+        }
+    } catch (...) {
+    }
+}
+
+}  // namespace
+
 Response dispatch(const Config& cfg, db::Connection& db, const std::vector<Route>& routes,
-                  const std::map<std::string, std::string>& env, BodySource& body) {
+                  const std::map<std::string, std::string>& env, BodySource& raw_body) {
     Response r;
+    CountingBody body(raw_body);
     try {
         r = run(cfg, db, routes, env, body);
     } catch (const http::BadRequest& e) {
@@ -236,6 +277,12 @@ Response dispatch(const Config& cfg, db::Connection& db, const std::vector<Route
         if (db.in_transaction()) db.rollback();
     } catch (...) {
     }
+    uint64_t cap = 64u << 20;
+    try {
+        cap = static_cast<uint64_t>(cfg.get_int("MAX_BODY_SIZE", 64 << 20));
+    } catch (...) {
+    }
+    drain(body, env, cap);
     add_security_headers(r);
     return r;
 }

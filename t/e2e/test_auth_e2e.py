@@ -243,3 +243,16 @@ def test_database_restart_gives_503_then_recovers(env):
     assert out.returncode == 0, out.stderr
     c = env.admin()
     assert c.get("/vidjil/default/whoami").status == 200
+
+
+def test_early_refusals_keep_their_message_with_a_large_body(env):
+    """An answer given before the body is read (refused origin, wrong method, unknown route)
+    reaches the client intact even when the body is larger than a pipe buffer."""
+    body = b"x" * (2 << 20)
+    c = env.admin()
+    a = c.post("/vidjil/auth/logout", body=body, content_type="text/plain", headers={"Origin": "https://evil.example"})
+    assert a.status == 403 and "not an allowed" in a.json()["message"], a
+    b = c.post("/vidjil/default/nothing", body=body, content_type="text/plain")
+    assert b.status == 404, b
+    d = c.request("PUT", "/vidjil/default/whoami", body=body, content_type="text/plain")
+    assert d.status == 405 and d.json()["success"] == "false", d
