@@ -2,6 +2,8 @@
 #include "app/app.h"
 
 #include <fcgiapp.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -70,7 +72,16 @@ Response Context::page(const std::string& name, render::Data data) {
 
 namespace {
 
-bool route_matches(const Route& r, const std::string& path) {
+// A route path ending in "/*" takes any path below it; the rest is the request's path tail
+// (e.g. the stored file name of /vidjil/default/download/<name>).
+bool route_matches(const Route& r, http::Request& req) {
+    const std::string& path = req.path;
+    if (text::ends_with(r.path, "/*")) {
+        std::string prefix = r.path.substr(0, r.path.size() - 1);
+        if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return false;
+        req.env[kPathTail] = path.substr(prefix.size());
+        return true;
+    }
     if (r.path == path) return true;
     return text::ends_with(r.path, "/index") && r.path.substr(0, r.path.size() - 6) == path;
 }
@@ -139,7 +150,7 @@ Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& ro
     http::Request req = http::Request::from_env(env, limits);
     const Route* route = nullptr;
     for (const Route& r : routes)
-        if (route_matches(r, req.path)) route = &r;
+        if (!route && route_matches(r, req)) route = &r;
     if (!route) return not_found(&req);
 
     http::OriginPolicy origins{req.self_origin(), cfg.get_list("CLIENT_ORIGINS")};
@@ -306,6 +317,40 @@ private:
     FCGX_Stream* in_;
 };
 
+using Writer = std::function<void(const char*, size_t)>;
+
+// Sends a response; a file named by the internal header kStreamFile is sent in bounded chunks
+// after the headers, whatever its size.
+void write_response(Response& r, bool head_only, const Writer& out) {
+    std::string file = r.get_header(kStreamFile);
+    int fd = -1;
+    if (!file.empty()) {
+        std::vector<std::pair<std::string, std::string>> kept;
+        for (auto& h : r.headers)
+            if (text::to_lower(h.first) != text::to_lower(kStreamFile)) kept.push_back(h);
+        r.headers = kept;
+        fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            log::error("cannot open " + file + " to send it");
+            r = Response::error("The file could not be read on the server.", 404);
+            add_security_headers(r);
+        }
+    }
+    std::string head = r.cgi_head();
+    out(head.data(), head.size());
+    if (fd < 0) {
+        if (!head_only) out(r.body.data(), r.body.size());
+        return;
+    }
+    std::vector<char> buf(256 * 1024);
+    while (!head_only) {
+        ssize_t n = ::read(fd, buf.data(), buf.size());
+        if (n <= 0) break;
+        out(buf.data(), static_cast<size_t>(n));
+    }
+    ::close(fd);
+}
+
 std::map<std::string, std::string> env_map(char** envp) {
     std::map<std::string, std::string> env;
     for (char** e = envp; e && *e; ++e) {
@@ -339,10 +384,9 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
     };
     if (FCGX_IsCGI()) {
         StdinBody body;
-        Response r = answer(env_map(environ), body);
-        std::string head = r.cgi_head();
-        fwrite(head.data(), 1, head.size(), stdout);
-        fwrite(r.body.data(), 1, r.body.size(), stdout);
+        auto env = env_map(environ);
+        Response r = answer(env, body);
+        write_response(r, env["REQUEST_METHOD"] == "HEAD", [](const char* d, size_t n) { fwrite(d, 1, n, stdout); });
         fflush(stdout);
         return 0;
     }
@@ -353,10 +397,8 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
         FcgiBody body(request.in);
         auto env = env_map(request.envp);
         Response r = answer(env, body);
-        std::string head = r.cgi_head();
-        FCGX_PutStr(head.data(), static_cast<int>(head.size()), request.out);
-        if (env["REQUEST_METHOD"] != "HEAD")
-            FCGX_PutStr(r.body.data(), static_cast<int>(r.body.size()), request.out);
+        write_response(r, env["REQUEST_METHOD"] == "HEAD",
+                       [&](const char* d, size_t n) { FCGX_PutStr(d, static_cast<int>(n), request.out); });
         FCGX_Finish_r(&request);
     }
     return 0;

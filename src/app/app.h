@@ -20,6 +20,12 @@
 
 namespace vidjil::app {
 
+// The part of the path below a "/*" route, in Context::req.env.
+inline constexpr const char* kPathTail = "VIDJIL_PATH_TAIL";
+// Internal response header: the file to send as the body (stripped before sending). Handlers
+// set it after their permission checks; serve() streams the file in bounded chunks.
+inline constexpr const char* kStreamFile = "X-Vidjil-Stream-File";
+
 enum Method : unsigned { GET = 1, POST = 2, GET_POST = 3 };
 
 enum class Access {
@@ -39,7 +45,9 @@ struct Context;
 using Handler = std::function<http::Response(Context&)>;
 
 struct Route {
-    std::string path;  // "/vidjil/default/whoami"; a path ending in /index also answers without it
+    // "/vidjil/default/whoami"; a path ending in /index also answers without it; a path ending
+    // in "/*" answers every path below it (the rest is in req.env[kPathTail]).
+    std::string path;
     unsigned methods = GET_POST;
     Access access = Access::User;
     std::vector<http::ParamSpec> params;

@@ -1,0 +1,37 @@
+// FastCGI program for analysis requests and their outputs: default/run_request,
+// run_all_request, checkProcess, default/download/<file>, results_file/*.
+#include "endpoints/analyses.h"
+
+using namespace vidjil::app;
+using vidjil::http::From;
+using vidjil::http::opt;
+using vidjil::http::Type;
+namespace ep = vidjil::endpoints;
+
+int main() {
+    static const std::vector<Route> routes = {
+        {"/vidjil/default/run_request", GET_POST, Access::User,
+         {opt("sequence_file_id", Type::Int), opt("sample_set_id", Type::Int), opt("config_id", Type::Int),
+          opt("grep_reads", Type::Text, From::Any, 1024)},
+         ep::run_request},
+        {"/vidjil/default/run_all_request", GET_POST, Access::User,
+         {opt("sample_set_id", Type::Int), opt("config_id", Type::Int), opt("sequence_file_ids", Type::Int),
+          opt("sequence_file_ids[]", Type::Int)},
+         ep::run_all_request},
+        {"/vidjil/default/checkProcess", GET_POST, Access::User, {opt("processId", Type::Int)}, ep::check_process},
+        {"/vidjil/default/download/*", GET_POST, Access::User, {opt("filename", Type::Text, From::Any, 255)},
+         ep::default_download},
+        {"/vidjil/results_file/info", GET_POST, Access::User, {opt("results_file_id", Type::Int)}, ep::results_file_info},
+        {"/vidjil/results_file/output", GET_POST, Access::User, {opt("results_file_id", Type::Int)},
+         ep::results_file_output},
+        {"/vidjil/results_file/download", GET_POST, Access::User,
+         {opt("results_file_id", Type::Int), opt("filename", Type::Text, From::Any, 1024)}, ep::results_file_download},
+        {"/vidjil/results_file/index", GET_POST, Access::User, {opt("sort"), opt("reverse", Type::Bool)},
+         ep::results_file_index},
+        {"/vidjil/results_file/confirm", GET_POST, Access::User,
+         {opt("results_file_id", Type::Int), opt("sample_set_id", Type::Int)}, ep::results_file_confirm},
+        {"/vidjil/results_file/delete", GET_POST, Access::User,
+         {opt("results_file_id", Type::Int), opt("sample_set_id", Type::Int)}, ep::results_file_delete},
+    };
+    return serve("vidjil-results", routes);
+}

@@ -1,0 +1,229 @@
+// config/*: analysis configurations. A config becomes a command line run by vidjil-runner, so
+// only administrators create or change one (the original let anyone with `create_config` or
+// `admin` on a config define it: code execution on the workers, model.md §9.1-3). Which groups
+// may *use* a config is a grant, changed by whoever administers the config.
+#include <algorithm>
+#include <cctype>
+
+#include "endpoints/analyses.h"
+#include "jobs/command.h"
+#include "model/configs.h"
+#include "model/events.h"
+#include "util/log.h"
+#include "util/text.h"
+#include "vidjil/fuse.h"
+
+namespace vidjil::endpoints {
+
+namespace {
+
+Json::Value redirect_message(const std::string& message) {
+    Json::Value v(Json::objectValue);
+    v["redirect"] = "config/index";
+    v["message"] = message;
+    return v;
+}
+
+bool valid_program(const std::string& p) {
+    if (p.empty() || p.size() > 64) return false;
+    for (char ch : p)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '_' && ch != '-' && ch != ' ' && ch != '.') return false;
+    return true;
+}
+
+// The form's fields as a config; problems (in the original's wording where it has one) in `errors`.
+model::ConfigRow config_from_form(Context& c, std::vector<std::string>& errors) {
+    model::ConfigRow cfg;
+    cfg.id = c.params.get_int("id", 0);
+    cfg.name = text::trim(c.params.get("config_name"));
+    cfg.program = text::trim(c.params.get("config_program"));
+    cfg.command = c.params.get("config_command");
+    cfg.fuse_command = c.params.get("config_fuse_command");
+    cfg.info = c.params.get("config_info");
+    cfg.classification = c.params.get_int("config_classification");
+    std::string limit = text::trim(c.params.get("config_time_limit"));
+    if (!limit.empty()) {
+        auto n = text::parse_int(limit);
+        if (!n || *n < 0) errors.push_back("config_time_limit must be a number of seconds");
+        else if (*n > 0) cfg.time_limit = *n;
+    }
+    if (cfg.name.empty()) errors.push_back("config_name needed");
+    if (cfg.command.empty() && cfg.program != "none") errors.push_back("config_command needed");
+    if (cfg.fuse_command.empty()) errors.push_back("config_fuse_command needed");
+    if (!valid_program(cfg.program)) errors.push_back("config_program needed");
+    if (auto p = jobs::check_template(cfg.command, jobs::Template::Config); !p.empty()) errors.push_back("config_command: " + p);
+    try {
+        files::parse_fuse_command(cfg.fuse_command);
+    } catch (const files::FormatError& e) {
+        errors.push_back(std::string("config_fuse_command: ") + e.what());
+    }
+    return cfg;
+}
+
+Response form_page(Context& c, const model::ConfigRow& cfg, bool edit) {
+    render::Data d;
+    d.set("title", edit ? "edit config " + std::to_string(cfg.id) : "new config");
+    d.set("action", edit ? "edit_form" : "add_form");
+    if (edit) d.set("id", std::to_string(cfg.id));
+    d.set("name", cfg.name);
+    d.set("command", cfg.command);
+    d.set("fuse_command", cfg.fuse_command);
+    d.set("info", cfg.info);
+    d.set("time_limit", cfg.time_limit ? std::to_string(*cfg.time_limit) : "");
+    render::Data classes = render::list();
+    for (const auto& k : model::classifications(c.db)) {
+        render::Data e;
+        e.set("id", std::to_string(k.id));
+        e.set("name", k.name);
+        e.set("selected", cfg.classification == k.id);
+        classes.push_back(e);
+    }
+    d.set("classifications", classes);
+    std::vector<std::string> programs = {"vidjil", "none", "igrec", "mixcr", "euro-mrd pipeline"};
+    if (!cfg.program.empty() && std::find(programs.begin(), programs.end(), cfg.program) == programs.end())
+        programs.push_back(cfg.program);
+    render::Data progs = render::list();
+    for (const auto& p : programs) {
+        render::Data e;
+        e.set("value", p);
+        e.set("selected", p == (cfg.program.empty() ? "vidjil" : cfg.program));
+        progs.push_back(e);
+    }
+    d.set("programs", progs);
+    return c.page("config/form", d);
+}
+
+Response denied(Context& c, const std::string& what) {
+    log::warn("config: user " + std::to_string(c.user_id()) + " refused: " + what);
+    return Response::error("access denied: only administrators can " + what);
+}
+
+int64_t requested_config(Context& c) {
+    int64_t id = c.params.get_int("id", 0);
+    return id > 0 ? id : c.params.get_int("config_id", 0);
+}
+
+}  // namespace
+
+Response config_index(Context& c) {
+    if (!c.is_admin()) return c.admin_only_denied();
+    render::Data d;
+    render::Data rows = render::list();
+    for (const auto& cfg : model::all_configs(c.db)) {
+        render::Data r;
+        r.set("id", std::to_string(cfg.id));
+        r.set("name", cfg.name);
+        r.set("program", cfg.program);
+        r.set("command", cfg.command);
+        r.set("fuse_command", cfg.fuse_command);
+        r.set("info", cfg.info);
+        r.set("classification", cfg.classification_name);
+        r.set("time_limit", cfg.time_limit ? std::to_string(*cfg.time_limit) : "");
+        rows.push_back(r);
+    }
+    d.set("configs", rows);
+    return c.page("config/index", d);
+}
+
+Response config_add(Context& c) {
+    if (!c.is_admin()) return denied(c, "create configs");
+    model::ConfigRow empty;
+    empty.fuse_command = "-t 100";
+    return form_page(c, empty, false);
+}
+
+Response config_add_form(Context& c) {
+    if (!c.is_admin()) return denied(c, "create configs");
+    std::vector<std::string> errors;
+    model::ConfigRow cfg = config_from_form(c, errors);
+    if (!errors.empty()) {
+        std::string m;
+        for (const auto& e : errors) m += e + ", ";
+        return Response::error(m);
+    }
+    int64_t id = model::insert_config(c.db, cfg);
+    c.audit("config_add", "config", id, cfg.program + " " + cfg.command);
+    Json::Value v = redirect_message("config '" + cfg.name + "' added");
+    v["config_id"] = static_cast<Json::Int64>(id);
+    return Response::json_text(v);
+}
+
+Response config_edit(Context& c) {
+    if (!c.is_admin()) return denied(c, "change configs");
+    auto cfg = model::config_by_id(c.db, requested_config(c));
+    if (!cfg) return Response::error("config not found");
+    return form_page(c, *cfg, true);
+}
+
+Response config_edit_form(Context& c) {
+    if (!c.is_admin()) return denied(c, "change configs");
+    std::vector<std::string> errors;
+    model::ConfigRow cfg = config_from_form(c, errors);
+    if (!model::config_by_id(c.db, cfg.id)) errors.push_back("config not found");
+    if (!errors.empty()) {
+        std::string m;
+        for (const auto& e : errors) m += e + ", ";
+        return Response::error(m);
+    }
+    model::update_config(c.db, cfg);
+    c.audit("config_edit", "config", cfg.id, cfg.program + " " + cfg.command);
+    return Response::json_text(redirect_message("config '" + cfg.name + "' updated"));
+}
+
+Response config_confirm(Context& c) {
+    if (!c.is_admin()) return denied(c, "delete configs");
+    auto cfg = model::config_by_id(c.db, requested_config(c));
+    if (!cfg) return Response::error("config not found");
+    render::Data d;
+    d.set("id", std::to_string(cfg->id));
+    d.set("name", cfg->name);
+    return c.page("config/confirm", d);
+}
+
+Response config_delete(Context& c) {
+    if (!c.is_admin()) return denied(c, "delete configs");
+    int64_t id = requested_config(c);
+    if (!model::config_by_id(c.db, id)) return Response::error("config not found");
+    if (model::config_used(c.db, id)) {
+        Json::Value v = redirect_message("cannot delete a config that has been used");
+        v["success"] = "false";
+        return Response::json_text(v);
+    }
+    model::delete_config(c.db, id);
+    c.audit("config_delete", "config", id);
+    return Response::json_text(redirect_message("config '" + std::to_string(id) + "' deleted"));
+}
+
+Response config_permission(Context& c) {
+    int64_t id = requested_config(c);
+    auto cfg = model::config_by_id(c.db, id);
+    if (!cfg || !c.perm().can_modify_config(id)) return Response::message("access denied");
+    render::Data d;
+    d.set("id", std::to_string(id));
+    d.set("name", cfg->name);
+    render::Data groups = render::list();
+    for (const auto& g : model::access_grants(c.db, "config", id)) {
+        render::Data e;
+        e.set("group_id", std::to_string(g.group_id));
+        e.set("object_id", std::to_string(id));
+        e.set("role", g.role);
+        e.set("description", g.description);
+        e.set("granted", g.granted);
+        groups.push_back(e);
+    }
+    d.set("groups", groups);
+    return c.page("config/permission", d);
+}
+
+Response config_change_permission(Context& c) {
+    int64_t id = requested_config(c);
+    int64_t group = c.params.get_int("group_id", 0);
+    auto role = model::group_role(c.db, group);
+    if (!model::config_by_id(c.db, id) || !role || !c.perm().can_modify_config(id)) return Response::message("access denied");
+    bool granted = model::toggle_access(c.db, group, "config", id);
+    c.audit(granted ? "config_grant" : "config_revoke", "config", id, "group " + std::to_string(group));
+    return Response::message("c" + std::to_string(id) + ": access 'access' " + (granted ? "granted to '" : "deleted to '") +
+                             *role + "'");
+}
+
+}  // namespace vidjil::endpoints

@@ -1,0 +1,170 @@
+// default/run_request, run_all_request, checkProcess and default/download: asking for analyses,
+// following them, and downloading their stored files (model.md §3.2, api.md §3.1).
+#include <cstring>
+
+#include "endpoints/analyses.h"
+#include "jobs/paths.h"
+#include "jobs/status.h"
+#include "model/analyses.h"
+#include "model/configs.h"
+#include "model/events.h"
+#include "model/jobs.h"
+#include "model/results.h"
+#include "model/upload_names.h"
+#include "util/log.h"
+#include "util/text.h"
+
+namespace vidjil::endpoints {
+
+namespace {
+
+bool valid_window(const std::string& s) {
+    if (s.empty() || s.size() > 1024) return false;
+    for (char ch : s)
+        if (!std::strchr("acgtnACGTN", ch)) return false;
+    return true;
+}
+
+Response disk_full(Context& c) {
+    log::error("runs refused: " + jobs::results_dir(c.cfg) + " is nearly full (FS_LOCK_THRESHOLD)");
+    return Response::error("Runs are temporarily disabled. System admins have been made aware of the situation.");
+}
+
+bool waiting_for_pre_process(const model::SequenceFileRow& f) {
+    return f.pre_process_flag == "WAIT" || f.pre_process_flag == "RUNNING" || f.pre_process_flag == "RUN";
+}
+
+std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+    return out;
+}
+
+}  // namespace
+
+Response run_request(Context& c) {
+    if (jobs::disk_nearly_full(c.cfg, jobs::results_dir(c.cfg))) return disk_full(c);
+    int64_t ss = c.params.get_int("sample_set_id", 0);
+    int64_t sf = c.params.get_int("sequence_file_id", 0);
+    int64_t config_id = c.params.get_int("config_id", 0);
+    std::string grep = c.params.get("grep_reads");
+    auto config = config_id > 0 ? model::config_by_id(c.db, config_id) : std::nullopt;
+    std::vector<std::string> errors;
+    if (!config) errors.push_back("id config needed");
+    if (!c.perm().can_process_sample_set(ss) || !c.perm().can_modify_sample_set(ss))
+        errors.push_back("you do not have permission to launch process for this sample_set (" + std::to_string(ss) + ")");
+    else if (sf <= 0 || !model::file_in_set(c.db, sf, ss))
+        errors.push_back("this sequence file is not part of this sample_set");  // model.md §9.1-6
+    if (config && !c.perm().can_use_config(config_id)) errors.push_back("permission needed for config " + config->name);
+    if (!grep.empty() && !valid_window(grep)) errors.push_back("grep_reads must be a DNA sequence");
+    std::string what = grep.empty() ? "with config " + (config ? config->name : std::to_string(config_id)) : "to get reads";
+    if (!errors.empty()) return Response::error("default/run_request " + what + " : " + join(errors));
+    auto file = model::sequence_file_by_id(c.db, sf);
+    if (!file || !file->data_file) return Response::error("default/run_request " + what + " : the sequence file has no data yet");
+
+    db::Transaction tx(c.db);
+    model::lock_sequence_file(c.db, sf);  // a double click waits here, then sees the first run
+    if (auto running = model::active_run(c.db, sf, config_id, grep)) {
+        Json::Value v(Json::objectValue);
+        v["success"] = "false";
+        v["results_file_id"] = static_cast<Json::Int64>(*running);
+        v["message"] = "default/run_request " + what + " : this analysis is already queued or running (result " +
+                       std::to_string(*running) + ")";
+        return Response::json_text(v);
+    }
+    int64_t rid = model::schedule_run(c.db, sf, config_id, grep, c.user_id(), waiting_for_pre_process(*file));
+    model::user_log(c.db, c.user_id(), "run requested with config " + config->name, "sequence_file", sf);
+    tx.commit();
+    c.audit("run_request", "results_file", rid, "file " + std::to_string(sf) + " config " + std::to_string(config_id));
+    Json::Value v(Json::objectValue);
+    v["redirect"] = "reload";
+    v["results_file_id"] = static_cast<Json::Int64>(rid);
+    v["message"] = "[" + std::to_string(rid) + "] c" + std::to_string(config_id) + ": process requested - " +
+                   (grep.empty() ? std::string("None") : grep) + " " + file->filename;
+    return Response::json_text(v);
+}
+
+Response run_all_request(Context& c) {
+    if (jobs::disk_nearly_full(c.cfg, jobs::results_dir(c.cfg))) return disk_full(c);
+    int64_t ss = c.params.get_int("sample_set_id", 0);
+    int64_t config_id = c.params.get_int("config_id", 0);
+    auto config = config_id > 0 ? model::config_by_id(c.db, config_id) : std::nullopt;
+    std::vector<std::string> errors;
+    if (!config) errors.push_back("id config needed");
+    if (!c.perm().can_process_sample_set(ss))
+        errors.push_back("you do not have permission to launch process for this sample_set (" + std::to_string(ss) + ")");
+    if (config && !c.perm().can_use_config(config_id)) errors.push_back("permission needed for config " + config->name);
+    if (!errors.empty())
+        return Response::error("default/run_all_request with config " + (config ? config->name : std::to_string(config_id)) +
+                               " : " + join(errors));
+    std::vector<int64_t> ids = c.params.int_list("sequence_file_ids");
+    for (int64_t id : c.params.int_list("sequence_file_ids[]")) ids.push_back(id);
+    int scheduled = 0;
+    for (int64_t sf : model::files_in_set(c.db, ss, ids)) {
+        auto file = model::sequence_file_by_id(c.db, sf);
+        if (!file || !file->data_file) continue;
+        db::Transaction tx(c.db);
+        model::lock_sequence_file(c.db, sf);
+        if (model::active_run(c.db, sf, config_id, "")) continue;  // already queued: not twice
+        int64_t rid = model::schedule_run(c.db, sf, config_id, "", c.user_id(), waiting_for_pre_process(*file));
+        model::user_log(c.db, c.user_id(), "run requested with config " + config->name, "sequence_file", sf);
+        tx.commit();
+        c.audit("run_request", "results_file", rid, "file " + std::to_string(sf) + " config " + std::to_string(config_id));
+        ++scheduled;
+    }
+    Json::Value v(Json::objectValue);
+    v["success"] = "true";
+    v["redirect"] = "reload";
+    v["message"] = std::to_string(scheduled) + " process(es) requested";
+    return Response::json_text(v);
+}
+
+Response check_process(Context& c) {
+    // processId is the results-file id the client got from run_request (the original looked it
+    // up as a task id too, which only worked when both ids happened to be equal).
+    int64_t rid = c.params.get_int("processId", 0);
+    auto result = rid > 0 ? model::result_by_id(c.db, rid) : std::nullopt;
+    Json::Value v(Json::objectValue);
+    v["processId"] = static_cast<Json::Int64>(rid);
+    if (!result || !c.perm().can_view_file(result->sequence_file_id)) {
+        v["success"] = "false";
+        v["status"] = jobs::FAILED;
+        v["message"] = "You don't have access to this sample";
+        return Response::json_text(v);
+    }
+    auto job = model::job_of_result(c.db, rid);
+    std::string status = job ? job->status : (result->data_file ? jobs::COMPLETED : jobs::FAILED);
+    if (status == jobs::COMPLETED && !result->data_file) {
+        Json::Value running(Json::objectValue);
+        running["status"] = jobs::RUNNING;
+        return Response::json_text(running);
+    }
+    v["success"] = "true";
+    v["status"] = status;
+    if (status == jobs::COMPLETED) {
+        v["data"]["data_file"] = *result->data_file;
+        v["data"]["result_id"] = static_cast<Json::Int64>(rid);
+    } else if (job && !job->message.empty()) {
+        v["message"] = job->message;
+    }
+    return Response::json_text(v);
+}
+
+Response default_download(Context& c) {
+    std::string name = c.req.env.count(app::kPathTail) ? c.req.env.at(app::kPathTail) : "";
+    // Only files that a row names, and only when that row's set may be read (the original
+    // served any file of DIR_RESULTS to anyone logged in: model.md §9.1-6).
+    bool allowed = false;
+    if (model::is_safe_stored_name(name)) {
+        for (const auto& r : model::results_with_file(c.db, name)) allowed = allowed || c.perm().can_view_file(r.sequence_file_id);
+        for (const auto& f : model::fused_with_file(c.db, name)) allowed = allowed || c.perm().can_view_sample_set(f.sample_set_id);
+        int64_t ss = 0;
+        if (!model::analyses_with_file(c.db, name, &ss).empty()) allowed = allowed || c.perm().can_view_sample_set(ss);
+    }
+    if (!allowed) return Response::error("access denied", 404);
+    c.audit("download", "results_file", std::nullopt, name);
+    std::string filename = c.params.get("filename");
+    return send_result_file(c, jobs::results_dir(c.cfg) + "/" + name, filename.empty() ? name : filename);
+}
+
+}  // namespace vidjil::endpoints

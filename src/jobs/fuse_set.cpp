@@ -1,0 +1,82 @@
+// The fuse step of one (set, config) (see fuse_set.h).
+#include "jobs/fuse_set.h"
+
+#include <unistd.h>
+
+#include "config.h"
+#include "jobs/paths.h"
+#include "model/configs.h"
+#include "model/results.h"
+#include "model/upload_names.h"
+#include "util/fs.h"
+#include "vidjil/fuse.h"
+
+namespace vidjil::jobs {
+
+FuseReport fuse_set(const Config& cfg, db::Connection& db, int64_t ss, int64_t config_id, std::ostream* log) {
+    FuseReport report;
+    std::string tag = "fuse of set " + std::to_string(ss) + " c" + std::to_string(config_id) + ": ";
+    // Every statement of the transaction sees what other runners committed before it ran.
+    db.exec_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    db::Transaction tx(db);
+    if (!model::lock_sample_set(db, ss)) {
+        report.message = tag + "the set no longer exists";
+        return report;
+    }
+    auto config = model::config_by_id(db, config_id);
+    std::vector<files::FuseInput> inputs;
+    std::string list;
+    for (const model::FuseSource& src : model::fuse_sources(db, ss, config_id)) {
+        auto path = stored_result_path(cfg, src.data_file);
+        std::optional<std::string> pre;
+        if (src.pre_process_file) pre = stored_result_path(cfg, *src.pre_process_file);
+        try {
+            if (!path) throw files::FormatError("unsafe stored name " + src.data_file);
+            inputs.push_back(files::load_fuse_input(*path, pre && fs::exists(*pre) ? *pre : ""));
+            list += std::to_string(src.sequence_file_id) + "_";
+        } catch (const std::exception& e) {
+            if (log) *log << tag << "sample " << src.sequence_file_id << " skipped (result " << src.results_file_id
+                          << "): " << e.what() << "\n";
+        }
+    }
+    report.inputs = inputs.size();
+    if (inputs.empty()) {
+        tx.commit();
+        report.message = tag + "no files to fuse";
+        return report;
+    }
+    files::FuseOptions options;
+    try {
+        options = files::parse_fuse_command(config ? config->fuse_command : "-t 100");
+    } catch (const files::FormatError& e) {
+        if (log) *log << tag << "fuse command ignored (" << e.what() << "), using -t 100\n";
+    }
+    if (log && !options.unsupported.empty()) {
+        *log << tag << "options not supported by the native fuse, ignored:";
+        for (const auto& o : options.unsupported) *log << " " << o;
+        *log << "\n";
+    }
+    Json::Value fused = files::fuse(inputs, options);
+    auto existing = model::latest_fused(db, ss, config_id);
+    // The row keeps its file name: the new content replaces the old one atomically (rename), so
+    // a reader sees either the previous fuse or the new one, and no stale copies pile up.
+    std::string stored = existing && model::is_safe_stored_name(existing->fused_file)
+                             ? existing->fused_file
+                             : model::stored_name("fused_file", "fused_file",
+                                                  std::to_string(ss) + "-" + std::to_string(config_id) + ".fused");
+    std::string path = results_dir(cfg) + "/" + stored;
+    fs::write_file_atomic(path, files::write_compact(fused));
+    try {
+        model::save_fused(db, existing ? std::optional<int64_t>(existing->id) : std::nullopt, ss, config_id, stored, list);
+        tx.commit();
+    } catch (...) {
+        if (!existing) ::unlink(path.c_str());
+        throw;
+    }
+    report.stored = true;
+    report.message = tag + std::to_string(inputs.size()) + " sample(s) fused into " + stored;
+    if (log) *log << report.message << "\n";
+    return report;
+}
+
+}  // namespace vidjil::jobs

@@ -1,0 +1,65 @@
+"""Pre-processes run by vidjil-runner (model.md §3.3): R1 + R2 merged without a shell, the
+analysis waiting for it then running on the merged reads, the uploads kept on disk; a failing
+pre-process fails the analyses waiting for it."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+import analyses_fixtures as fx  # noqa: E402
+
+R1 = ">a\nACGTACGTACGTTTGACCAGTAGCTAGCTAGGACTGACTAGCATCGATCGATCGACT\n>b\nTTTTGGGGCCCCAAAATTTTGGGGCCCCAAAATTTTGGGGCCCCAAAA\n"
+R2 = ">c\nGGGGAAAACCCCTTTTGGGGAAAACCCCTTTTGGGGAAAACCCCTTTTGGGG\n"
+
+
+def _paired_file(env, command):
+    email, pw, uid, c = fx.new_lab_user(env)
+    ss, _ = fx.make_set(env, fx.personal_group(env, uid), last=env.unique("Paired"))
+    env.sql("INSERT INTO pre_process (name, command, info) VALUES (?, ?, 'test')", env.unique("pp"), command)
+    pp = fx.last_id(env, "pre_process")
+    seqdir = fx.conf_values(env)["DIR_SEQUENCES"]
+    r2 = fx.stored_name("sequence_file", "data_file2", "lib_S1_R2.fa")
+    with open(os.path.join(seqdir, r2), "w") as f:
+        f.write(R2)
+    sf, r1 = fx.add_file(env, ss, "lib_S1_R1.fa", content=R1, flag="WAIT", data_file2=r2, pre_process_id=pp)
+    # Queued as the original server did it (scheduler_task + args only): the runner adopts it.
+    env.sql("INSERT INTO scheduler_task (task_name, status, args, start_time) VALUES ('pre_process', 'QUEUED', ?, "
+            "'2024-01-01 00:00:00')", "[%d, %d]" % (pp, sf))
+    task = fx.last_id(env, "scheduler_task")
+    env.sql("UPDATE sequence_file SET pre_process_scheduler_task_id = ? WHERE id = ?", task, sf)
+    return c, ss, sf, r1, r2, task
+
+
+def test_paired_reads_merged_then_analysed(env):
+    c, ss, sf, r1, r2, task = _paired_file(env, "cat &file1& &file2& > &result&")
+    cid = fx.make_config(env)
+    rid = fx.request_run(c, ss, sf, cid)["results_file_id"]
+    assert fx.status_of(env, rid) == "WAITING"
+    p = fx.run_runner(env)
+    assert p.returncode == 0, p.stderr
+    assert env.sql("SELECT status FROM scheduler_task WHERE id = ?", task) == [["COMPLETED"]]
+    flag, data_file, data_file2 = env.sql("SELECT pre_process_flag, data_file, data_file2 FROM sequence_file WHERE id = ?",
+                                          sf)[0]
+    assert flag == "COMPLETED" and data_file2 == "NULL" and data_file != r1
+    seqdir = fx.conf_values(env)["DIR_SEQUENCES"]
+    assert open(os.path.join(seqdir, data_file)).read() == R1 + R2
+    assert os.path.exists(os.path.join(seqdir, r1)) and os.path.exists(os.path.join(seqdir, r2))  # uploads kept
+    assert env.sql("SELECT data_file, data_file2 FROM vidjil_sequence_file_origin WHERE sequence_file_id = ?", sf) == [[r1, r2]]
+    assert fx.status_of(env, rid) == "COMPLETED", fx.job_of(env, rid)
+    d = c.post("/vidjil/default/get_data", query={"sample_set_id": ss, "config": cid}).json()
+    assert d["reads"]["total"] == [3] and d["samples"]["sequence_file_id"] == [sf], d["samples"]
+    info = c.post("/vidjil/pre_process/info", query={"sample_set_id": ss, "sequence_file_id": sf})
+    assert 'id="preprocess_status">COMPLETED' in info.text and "lib_S1_R.fa" in info.text, info.text
+    # Someone else's file through one's own set: refused.
+    other = fx.new_lab_user(env)[3]
+    assert other.post("/vidjil/pre_process/info", query={"sample_set_id": ss, "sequence_file_id": sf}).json() == \
+        {"message": "acces denied"}
+
+
+def test_failed_pre_process_fails_the_waiting_analyses(env):
+    c, ss, sf, r1, r2, task = _paired_file(env, "false")
+    cid = fx.make_config(env)
+    rid = fx.request_run(c, ss, sf, cid)["results_file_id"]
+    assert fx.run_runner(env).returncode == 0
+    assert env.sql("SELECT status FROM scheduler_task WHERE id = ?", task) == [["FAILED"]]
+    assert env.sql("SELECT pre_process_flag, data_file FROM sequence_file WHERE id = ?", sf) == [["FAILED", r1]]
+    assert fx.status_of(env, rid) == "FAILED" and "pre-process" in fx.job_of(env, rid)[0]
