@@ -194,15 +194,13 @@ Response config_delete(Context& c) {
     return Response::json_text(redirect_message("config '" + std::to_string(id) + "' deleted"));
 }
 
-Response config_permission(Context& c) {
-    int64_t id = requested_config(c);
-    auto cfg = model::config_by_id(c.db, id);
-    if (!cfg || !c.perm().can_modify_config(id)) return Response::message("access denied");
+Response access_grants_page(Context& c, const std::string& table, int64_t id, const std::string& name,
+                            const std::string& page) {
     render::Data d;
     d.set("id", std::to_string(id));
-    d.set("name", cfg->name);
+    d.set("name", name);
     render::Data groups = render::list();
-    for (const auto& g : model::access_grants(c.db, "config", id)) {
+    for (const auto& g : model::access_grants(c.db, table, id)) {
         render::Data e;
         e.set("group_id", std::to_string(g.group_id));
         e.set("object_id", std::to_string(id));
@@ -212,7 +210,14 @@ Response config_permission(Context& c) {
         groups.push_back(e);
     }
     d.set("groups", groups);
-    return c.page("config/permission", d);
+    return c.page(page, d);
+}
+
+Response config_permission(Context& c) {
+    int64_t id = requested_config(c);
+    auto cfg = model::config_by_id(c.db, id);
+    if (!cfg || !c.perm().can_modify_config(id)) return Response::message("access denied");
+    return access_grants_page(c, "config", id, cfg->name, "config/permission");
 }
 
 Response config_change_permission(Context& c) {

@@ -140,21 +140,7 @@ Response pre_process_permission(Context& c) {
     int64_t id = requested_pre_process(c);
     auto p = model::pre_process_by_id(c.db, id);
     if (!p || !c.perm().can_modify_pre_process(id)) return Response::message("access denied");
-    render::Data d;
-    d.set("id", std::to_string(id));
-    d.set("name", p->name);
-    render::Data groups = render::list();
-    for (const auto& g : model::access_grants(c.db, "pre_process", id)) {
-        render::Data e;
-        e.set("group_id", std::to_string(g.group_id));
-        e.set("object_id", std::to_string(id));
-        e.set("role", g.role);
-        e.set("description", g.description);
-        e.set("granted", g.granted);
-        groups.push_back(e);
-    }
-    d.set("groups", groups);
-    return c.page("pre_process/permission", d);
+    return access_grants_page(c, "pre_process", id, p->name, "pre_process/permission");
 }
 
 Response pre_process_change_permission(Context& c) {
