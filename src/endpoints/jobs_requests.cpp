@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "endpoints/analyses.h"
+#include "endpoints/sets.h"
 #include "jobs/paths.h"
 #include "jobs/status.h"
 #include "model/analyses.h"
@@ -152,6 +153,7 @@ Response check_process(Context& c) {
 
 Response default_download(Context& c) {
     std::string name = c.req.env.count(app::kPathTail) ? c.req.env.at(app::kPathTail) : "";
+    if (auto r = download_sequence_file(c, name)) return *r;  // sequence_file.* names (issue 3's check)
     // Only files that a row names, and only when that row's set may be read (the original
     // served any file of DIR_RESULTS to anyone logged in: model.md §9.1-6).
     bool allowed = false;

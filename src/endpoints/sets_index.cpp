@@ -1,0 +1,293 @@
+// Handler of sample_set/index: one set with its files and, for the chosen config, the status of
+// each file's latest result (api.md §3.3; the HTML of §4.3, the JSON of §5.3).
+#include "endpoints/sets.h"
+#include "util/text.h"
+
+namespace vidjil::endpoints {
+
+using namespace sets;
+
+namespace {
+
+// A database row as JSON: ids and sizes as numbers, T/F booleans as booleans, NULL as null.
+Json::Value row_json(const db::Row& r, std::initializer_list<const char*> ints, std::initializer_list<const char*> bools,
+                     const char* skip = nullptr) {
+    Json::Value v(Json::objectValue);
+    for (size_t i = 0; i < r.size(); ++i) {
+        const std::string& name = r.names()[i];
+        if (skip && name == skip) continue;
+        const auto& value = r.at(i);
+        if (!value) {
+            v[name] = Json::Value();
+            continue;
+        }
+        bool is_int = false, is_bool = false;
+        for (const char* n : ints) is_int = is_int || name == n;
+        for (const char* n : bools) is_bool = is_bool || name == n;
+        if (is_int) v[name] = static_cast<Json::Int64>(r.integer(i));
+        else if (is_bool) v[name] = *value == "T";
+        else v[name] = *value;
+    }
+    return v;
+}
+
+Json::Value null_result() {
+    Json::Value v(Json::objectValue);
+    for (const char* k : {"id", "sequence_file_id", "config_id", "run_date", "scheduler_task_id", "hidden", "data_file"})
+        v[k] = Json::Value();
+    v["status"] = "";
+    return v;
+}
+
+struct SetPage {
+    model::SampleSet set;
+    bool anon = false, can_modify = false, can_upload = false, can_run = false;
+    int64_t config_id = -1;
+    std::string config_name;
+    std::vector<model::SetFileRow> files;
+    std::map<int64_t, std::vector<model::SampleSet>> shared;  // file -> other visible sets
+    std::map<int64_t, bool> shared_anon;
+};
+
+// The other sets of each file that the user may see (never names of sets they cannot read).
+void load_shared(Context& c, SetPage& p) {
+    std::vector<int64_t> fids;
+    for (const auto& f : p.files) fids.push_back(f.file.integer("id"));
+    std::map<int64_t, std::optional<model::SampleSet>> cache;
+    for (const auto& [fid, sets] : model::sets_of_files(c.db, fids)) {
+        for (int64_t ss : sets) {
+            if (ss == p.set.id) continue;
+            if (!cache.count(ss)) {
+                cache[ss] = c.perm().can_view_sample_set(ss) ? model::sample_set_by_id(c.db, ss) : std::nullopt;
+                if (cache[ss]) p.shared_anon[ss] = can_see_names(c, ss);
+            }
+            if (cache[ss]) p.shared[fid].push_back(*cache[ss]);
+        }
+    }
+}
+
+int64_t choose_config(Context& c, int64_t set_id, std::optional<int64_t> asked) {
+    if (!asked) return -1;
+    int64_t cid = *asked;
+    if (cid == -1) cid = model::most_used_config(c.db, set_id).value_or(-1);
+    if (cid > 0 && !c.perm().can_use_config(cid)) cid = -1;
+    return cid;
+}
+
+Json::Value page_json(Context& c, const SetPage& p) {
+    Json::Value v(Json::objectValue);
+    Json::Value query(Json::arrayValue);
+    bool shared_any = false;
+    for (const auto& f : p.files) {
+        int64_t fid = f.file.integer("id");
+        Json::Value e(Json::objectValue);
+        e["sequence_file"] = row_json(f.file,
+                                      {"id", "patient_id", "size_file", "size_file2", "provider", "pre_process_id",
+                                       "pre_process_scheduler_task_id"},
+                                      {"network"}, "membership_id");
+        Json::Value m(Json::objectValue);
+        m["id"] = static_cast<Json::Int64>(f.membership_id);
+        m["sample_set_id"] = static_cast<Json::Int64>(p.set.id);
+        m["sequence_file_id"] = static_cast<Json::Int64>(fid);
+        e["sample_set_membership"] = m;
+        e["results_file"] = f.result ? row_json(*f.result, {"id", "sequence_file_id", "config_id", "scheduler_task_id"},
+                                                {"hidden"})
+                                     : null_result();
+        Json::Value shares(Json::arrayValue);
+        auto it = p.shared.find(fid);
+        if (it != p.shared.end())
+            for (const auto& s : it->second) {
+                Json::Value sh(Json::objectValue);
+                sh["title"] = display_name(s, p.shared_anon.at(s.id));
+                sh["sample_type"] = s.type;
+                sh["id"] = static_cast<Json::Int64>(s.id);
+                shares.append(sh);
+                shared_any = true;
+            }
+        e["list_share_set"] = shares;
+        query.append(e);
+    }
+    v["query"] = query;
+    Json::Value owners(Json::arrayValue);
+    for (const auto& g : model::set_groups(c.db, p.set.id)) owners.append(g.second);
+    v["owners"] = owners;
+    v["has_shared_sets"] = shared_any;
+    Json::Value pre(Json::objectValue);
+    for (const auto& [id, name] : model::pre_processes(c.db, true, {})) pre[std::to_string(id)] = name;
+    v["pre_process_list"] = pre;
+    v["config_id"] = static_cast<Json::Int64>(p.config_id);
+    v["config"] = p.config_id > 0;
+    Json::Value info(Json::objectValue);
+    std::string name = display_name(p.set, p.anon);
+    info["name"] = "<span class=\"set_token " + p.set.type + "_token\">" + html_escape(name) + "</span>";
+    info["filename"] = name;
+    info["label"] = p.set.id_label;
+    info["info"] = p.set.info;
+    if (p.set.type == "patient") info["birth"] = p.anon && !p.set.birth.empty() ? Json::Value(p.set.birth) : Json::Value();
+    v["info"] = info;
+    v["can_modify"] = p.can_modify;
+    v["can_upload"] = p.can_upload;
+    model::ResultFiles fused = p.config_id > 0 ? model::fused_files(c.db, p.set.id, p.config_id) : model::ResultFiles();
+    model::ResultFiles analysis = model::analysis_files(c.db, p.set.id);
+    v["fused_count"] = static_cast<Json::Int64>(fused.count);
+    v["fused_file"] = fused.latest;
+    v["fused_filename"] = name + "_" + p.config_name + ".vidjil";
+    v["analysis_count"] = static_cast<Json::Int64>(analysis.count);
+    v["analysis_file"] = analysis.latest;
+    v["analysis_filename"] = name + ".analysis";
+    v["sample_type"] = p.set.type;
+    v["classification"] = Json::Value(Json::arrayValue);
+    v["tag_decorator"] = "<TagDecorator>";
+    std::string origin = c.req.header("Origin");
+    v["http_origin"] = origin.empty() ? c.req.self_origin() + "/" : origin + "/";
+    return v;
+}
+
+render::Data file_row(Context& c, const SetPage& p, const model::SetFileRow& f) {
+    render::Data d;
+    int64_t fid = f.file.integer("id");
+    std::string id = std::to_string(fid), ssid = std::to_string(p.set.id), cfg = std::to_string(p.config_id);
+    d.set("id", id);
+    d.set("ssid", ssid);
+    d.set("filename", f.file.str("filename"));
+    d.set("missing", f.file.is_null("data_file"));
+    d.set("sampling_date", f.file.str("sampling_date"));
+    d.set("info_html", tag_links(f.file.str("info"), "/sample_set/custom?id=" + ssid, "sequence_file"));
+    d.set("size", format_size(f.file.integer("size_file") + f.file.integer("size_file2")));
+    render::Data shares = render::list();
+    auto it = p.shared.find(fid);
+    if (it != p.shared.end())
+        for (const auto& s : it->second) {
+            render::Data sh;
+            sh.set("sid", std::to_string(s.id));
+            sh.set("stype", s.type);
+            sh.set("sname", display_name(s, p.shared_anon.at(s.id)));
+            shares.push_back(sh);
+        }
+    d.set("shares", shares);
+    std::string flag = f.file.str("pre_process_flag");
+    d.set("pre_process", !f.file.is_null("pre_process_id"));
+    d.set("pre_process_flag", flag);
+    d.set("pre_process_failed", flag == "FAILED");
+    d.set("can_modify", p.can_modify);
+    d.set("type_js", render::js_string(p.set.type));
+    if (!f.file.is_null("data_file")) {
+        d.set("download", "DB_ADDRESS/sample_set/download_sequence_file/" + f.file.str("data_file") + "?filename=" +
+                              text::url_encode(f.file.str("filename")));
+    }
+    d.set("has_config", p.config_id > 0);
+    d.set("cfg", cfg);
+    if (f.result) {
+        const db::Row& r = *f.result;
+        std::string rid = r.str("id");
+        d.set("result", true);
+        d.set("rid", rid);
+        d.set("run_date", r.str("run_date"));
+        d.set("status", r.str("status"));
+        if (!r.is_null("data_file"))
+            d.set("result_download", "DB_ADDRESS/default/download/" + r.str("data_file") + "?filename=result-" + ssid +
+                                         "-" + rid + ".txt");
+        std::string origin = c.req.header("Origin");
+        d.set("open_href", (origin.empty() ? c.req.self_origin() : origin) + "/?custom=" + rid + "&sample_set_id=" +
+                               ssid + "&config=" + cfg);
+    }
+    d.set("can_run", p.can_run);
+    return d;
+}
+
+render::Data page_data(Context& c, const SetPage& p) {
+    render::Data d;
+    std::string ssid = std::to_string(p.set.id), cfg = std::to_string(p.config_id);
+    d.set("id", ssid);
+    d.set("type", p.set.type);
+    d.set("name", display_name(p.set, p.anon));
+    d.set("birth", p.anon ? p.set.birth : "");
+    d.set("info_html", tag_links(p.set.info, "/sample_set/all", p.set.type));
+    std::string owners;
+    for (const auto& g : model::set_groups(c.db, p.set.id)) owners += (owners.empty() ? "" : " ") + g.second;
+    d.set("owners", owners);
+    d.set("cfg", cfg);
+    d.set("has_config", p.config_id > 0);
+    d.set("config_name", p.config_name);
+    d.set("can_modify", p.can_modify);
+    d.set("can_upload", p.can_upload);
+    d.set("can_run", p.can_run);
+    // Config selector: one optgroup per classification.
+    render::Data groups = render::list();
+    std::string current;
+    render::Data options = render::list();
+    auto flush = [&]() {
+        if (options.is_empty_list()) return;
+        render::Data g;
+        g.set("label", current);
+        g.set("options", options);
+        groups.push_back(g);
+        options = render::list();
+    };
+    std::set<int64_t> usable;
+    auto ids = c.perm().accessible("read", "config");
+    for (const auto& conf : model::config_choices(c.db, !ids.has_value(), ids.value_or(std::set<int64_t>()))) {
+        if (conf.classification != current) flush();
+        current = conf.classification;
+        render::Data o;
+        o.set("cid", std::to_string(conf.id));
+        o.set("cname", conf.name);
+        o.set("selected", conf.id == p.config_id);
+        options.push_back(o);
+    }
+    flush();
+    d.set("config_groups", groups);
+    render::Data rows = render::list();
+    std::string id_list;
+    for (const auto& f : p.files) {
+        rows.push_back(file_row(c, p, f));
+        id_list += (id_list.empty() ? "" : ", ") + f.file.str("id");
+    }
+    d.set("rows", rows);
+    d.set("file_count", std::to_string(p.files.size()));
+    d.set("file_ids", "[" + id_list + "]");
+    d.set("vidjil_download", "DB_ADDRESS/default/get_data?sample_set_id=" + ssid + "&config=" + cfg + "&filename=" +
+                                 text::url_encode(display_name(p.set, p.anon) + "_" + p.config_name + ".vidjil"));
+    d.set("analysis_download", "DB_ADDRESS/default/get_analysis?sample_set_id=" + ssid + "&config=" + cfg +
+                                   "&filename=" + text::url_encode(display_name(p.set, p.anon) + ".analysis"));
+    d.set("label_js", render::js_string("(" + display_name(p.set, p.anon) + " " + p.config_name + ")"));
+    return d;
+}
+
+}  // namespace
+
+Response sample_set_index(Context& c) {
+    int64_t id = c.params.get_int("id", 0);
+    if (!c.perm().can_view_sample_set(id)) return access_denied();
+    auto set = model::sample_set_by_id(c.db, id);
+    if (set && (c.params.get_int("next", 0) == 1 || c.params.get_int("next", 0) == -1)) {
+        model::SetListQuery q = visible_sets(c, set->type, "read");
+        if (auto n = model::neighbour_set(c.db, q, id, static_cast<int>(c.params.get_int("next", 0)))) {
+            id = *n;
+            set = model::sample_set_by_id(c.db, id);
+        }
+    }
+    if (!set) {
+        Json::Value v(Json::objectValue);
+        v["success"] = "true";
+        v["message"] = "Could not get a sample set with id " + std::to_string(id);
+        return Response::json_text(v);
+    }
+    SetPage p;
+    p.set = *set;
+    p.anon = can_see_names(c, id);
+    p.can_modify = c.perm().can_modify_sample_set(id);
+    p.can_upload = c.perm().can_upload_sample_set(id);
+    p.can_run = c.perm().can_process_sample_set(id);
+    p.config_id = choose_config(c, id, c.params.get_int("config_id"));
+    if (p.config_id > 0)
+        for (const auto& conf : model::config_choices(c.db, true, {}))
+            if (conf.id == p.config_id) p.config_name = conf.name;
+    p.files = model::set_file_rows(c.db, id, p.config_id);
+    load_shared(c, p);
+    log_change(c, "read", "sample_set", id, "load sample set (" + std::to_string(id) + ")");
+    if (c.format_json()) return Response::json_text(page_json(c, p));
+    return c.page("sample_set/index", page_data(c, p));
+}
+
+}  // namespace vidjil::endpoints
