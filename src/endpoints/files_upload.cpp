@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "endpoints/files.h"
+#include "model/jobs.h"
 #include "http/multipart_stream.h"
 #include "model/upload_names.h"
 #include "util/fs.h"
@@ -223,6 +224,14 @@ Response store(Context& c, Upload& u, TempUpload& tmp) {
     }
     Json::Value v(Json::objectValue);
     v["message"] = " file {" + std::to_string(*u.id) + "} upload finished (" + u.name + ") (" + std::to_string(tmp.size()) + ")";
+    // Both files of a pair are here: the pre-process (e.g. read merging) is queued for the runner.
+    auto after = model::sequence_file_get(c.db, *u.id);
+    if (after && after->pre_process_id && after->data_file && after->data_file2) {
+        if (!model::schedule_pre_process(c.db, *u.id, *after->pre_process_id, c.user_id()))
+            v["pre_process"] = "task already registered";
+        else
+            v["pre_process"] = "queued";
+    }
     v["size"] = static_cast<Json::Int64>(tmp.size());
     v["sha256"] = tmp.sha256();
     return Response::json_text(v);

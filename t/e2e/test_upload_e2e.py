@@ -153,3 +153,18 @@ def test_over_limit_upload_is_refused_before_the_body(env):
     s.close()
     assert answer.split(b"\r\n", 1)[0].split()[1] == b"413", answer[:200]
     assert lib.disk_state(env) == before_disk and _row(env, fid) == before_row
+
+
+def test_paired_upload_queues_the_pre_process(env):
+    c, pid, fid = _sample(env)
+    env.sql("INSERT INTO pre_process (name, command, info) VALUES (?, 'cat &file1& &file2& > &result&', 'test')",
+            env.unique("merge"))
+    pp = int(env.sql("SELECT MAX(id) FROM pre_process")[0][0])
+    env.sql("UPDATE sequence_file SET pre_process_id = ? WHERE id = ?", pp, fid)
+    first = lib.upload(c, fid, "p_R1.fastq", lib.fastq(20, 1), number=1)
+    assert first.status == 200 and "pre_process" not in first.json(), first  # waits for file 2
+    second = lib.upload(c, fid, "p_R2.fastq", lib.fastq(20, 2), number=2)
+    assert second.status == 200 and second.json()["pre_process"] == "queued", second
+    tasks = env.sql("SELECT status FROM scheduler_task WHERE task_name = 'pre_process' AND id = "
+                    "(SELECT pre_process_scheduler_task_id FROM sequence_file WHERE id = ?)", fid)
+    assert tasks and tasks[0][0] in ("QUEUED", "PENDING"), tasks
