@@ -117,7 +117,7 @@ def test_mounted_filesystem_is_confined(env):
     open(os.path.join(root, "bad.fa"), "wb").write(b"\x00\x01binary")
     os.symlink("/etc", os.path.join(root, "escape"))
     os.symlink("/etc/passwd", os.path.join(root, "passwd.fa"))
-    conf = _conf(env, "FILE_SOURCE = %s\nFILE_TYPES = fastq fa" % root)
+    conf = _conf(env, "FILE_SOURCE = %s\nFILE_TYPES = fastq fa\nX_ACCEL_SEQUENCES =" % root)  # streamed, not X-Accel
     cookie = _cookie(c)
 
     def fs(node=None):
