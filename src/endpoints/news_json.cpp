@@ -1,6 +1,8 @@
 // JSON texts for the web client (see news_json.h).
 #include "endpoints/news_json.h"
 
+#include "render/template.h"
+
 #include <cstdint>
 #include <cstdio>
 
@@ -72,30 +74,14 @@ std::string json_string(const std::string& s) {
     return out + "\"";
 }
 
-std::string html_escape(const std::string& s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#x27;"; break;
-            default: out.push_back(c);
-        }
-    }
-    return out;
-}
-
 std::string active_notifications_json(const std::vector<model::Notification>& rows) {
     std::string out = "[";
     for (size_t i = 0; i < rows.size(); ++i) {
         const model::Notification& n = rows[i];
         if (i) out += ", ";
         out += "{\"notification\": {\"id\": " + std::to_string(n.id) + ", \"creator\": " + number_or_null(n.creator) +
-               ", \"title\": " + json_string(html_escape(n.title)) +
-               ", \"message_content\": " + json_string(html_escape(n.message_content)) +
+               ", \"title\": " + json_string(render::html_escape(n.title)) +
+               ", \"message_content\": " + json_string(render::html_escape(n.message_content)) +
                ", \"message_type\": " + json_string(n.message_type) + ", \"priority\": " + json_string(n.priority) +
                ", \"expiration\": " + string_or_null(n.expiration) +
                ", \"creation_datetime\": " + string_or_null(n.creation_datetime) +

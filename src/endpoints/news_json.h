@@ -23,7 +23,4 @@ std::string active_notifications_json(const std::vector<model::Notification>& ro
 // '<', '>' and '&' of a compact JSON text \u-escaped (they only occur inside strings).
 std::string html_inert_json(const std::string& json);
 
-// '&', '<', '>', '"' and '\'' as HTML entities.
-std::string html_escape(const std::string& s);
-
 }  // namespace vidjil::endpoints

@@ -54,7 +54,6 @@ namespace sets {
 // {"message":"access denied"}: the exact object the api tests for. Also the answer for ids
 // that do not exist, so that ids cannot be probed.
 Response access_denied();
-std::string html_escape(const std::string& s);
 // "1.2 GB" style sizes, as the lists show them.
 std::string format_size(int64_t bytes);
 // The name shown for a set: patients as "LAST First" with `anon`, else the first three

@@ -21,7 +21,7 @@ Response access_denied() {
     return Response::json_text(v);
 }
 
-std::string html_escape(const std::string& s) { return kainjow::mustache::html_escape<std::string>(s); }
+using render::html_escape;
 
 std::string format_size(int64_t bytes) {
     static const char* units[] = {"B", "kB", "MB", "GB", "TB"};

@@ -119,7 +119,7 @@ Json::Value page_json(Context& c, const SetPage& p) {
     v["config"] = p.config_id > 0;
     Json::Value info(Json::objectValue);
     std::string name = display_name(p.set, p.anon);
-    info["name"] = "<span class=\"set_token " + p.set.type + "_token\">" + html_escape(name) + "</span>";
+    info["name"] = "<span class=\"set_token " + render::html_escape(p.set.type) + "_token\">" + render::html_escape(name) + "</span>";
     info["filename"] = name;
     info["label"] = p.set.id_label;
     info["info"] = p.set.info;

@@ -14,6 +14,8 @@ std::string render(const std::string& name, const Data& data) {
     return tmpl.render(data);
 }
 
+std::string html_escape(const std::string& s) { return kainjow::mustache::html_escape<std::string>(s); }
+
 std::string js_string(const std::string& s) {
     static const char* digits = "0123456789abcdef";
     std::string out = "\"";

@@ -18,6 +18,9 @@ std::string render(const std::string& name, const Data& data);
 // A JSON string literal safe inside an HTML attribute's JavaScript once HTML-escaped:
 // quotes, backslashes, '<', '>', '&' and line separators are \u-escaped.
 std::string js_string(const std::string& s);
+// The same escaping as {{ }} in templates, for the few fragments built in code (tag links, the
+// news poll's JSON): '&', '<', '>', '"', '\'' and friends as entities.
+std::string html_escape(const std::string& s);
 inline Data list() { return Data(Data::type::list); }
 
 }  // namespace vidjil::render

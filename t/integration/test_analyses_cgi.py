@@ -259,7 +259,8 @@ def test_my_account_pages(env):
     assert "1 sets, 1 samples" in index.text and "C: 1" in index.text, index.text
     jobs = c.post("/vidjil/my_account/jobs").text
     assert 'id="table_process"' in jobs and 'id="process_line_%d"' % rid in jobs and "COMPLETED" in jobs
-    assert "myUrl.loadUrl(db, {&#39;sample_set_id&#39;: &#39;%d&#39;" % ss in jobs or "myUrl.loadUrl" in jobs
+    # The completed job opens its result in the client: the set id and config of this run.
+    assert "myUrl.loadUrl(db, {'sample_set_id': '%d', 'config': %d}" % (ss, cid) in jobs, jobs
 
 
 def test_results_file_delete_checks_the_set_and_refuses(env):
