@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "jobs/fuse_scripts.h"
 #include "jobs/paths.h"
 #include "model/configs.h"
 #include "model/results.h"
@@ -12,6 +13,28 @@
 #include "vidjil/fuse.h"
 
 namespace vidjil::jobs {
+
+namespace {
+
+files::FuseOptions fuse_options(const std::string& command, const std::string& tag, std::ostream* log) {
+    files::FuseOptions options;
+    try {
+        options = files::parse_fuse_command(command);
+    } catch (const files::FormatError& e) {
+        throw files::FormatError("the fuse command '" + command + "' cannot be used: " + e.what());
+    }
+    if (log) {
+        for (const std::string& problem : options.problems) *log << tag << problem << "\n";
+        if (!options.unsupported.empty()) {
+            *log << tag << "options not supported by the native fuse, ignored:";
+            for (const auto& o : options.unsupported) *log << " " << o;
+            *log << "\n";
+        }
+    }
+    return options;
+}
+
+}  // namespace
 
 FuseReport fuse_set(const Config& cfg, db::Connection& db, int64_t ss, int64_t config_id, std::ostream* log) {
     FuseReport report;
@@ -24,6 +47,9 @@ FuseReport fuse_set(const Config& cfg, db::Connection& db, int64_t ss, int64_t c
         return report;
     }
     auto config = model::config_by_id(db, config_id);
+    // A fuse command that cannot be used fails the fuse: a fused file made with other options
+    // (no normalisation script, another top) would be shown as if it were the configured one.
+    files::FuseOptions options = fuse_options(config ? config->fuse_command : "-t 100", tag, log);
     std::vector<files::FuseInput> inputs;
     std::string list;
     for (const model::FuseSource& src : model::fuse_sources(db, ss, config_id)) {
@@ -45,18 +71,11 @@ FuseReport fuse_set(const Config& cfg, db::Connection& db, int64_t ss, int64_t c
         report.message = tag + "no files to fuse";
         return report;
     }
-    files::FuseOptions options;
-    try {
-        options = files::parse_fuse_command(config ? config->fuse_command : "-t 100");
-    } catch (const files::FormatError& e) {
-        if (log) *log << tag << "fuse command ignored (" << e.what() << "), using -t 100\n";
-    }
-    if (log && !options.unsupported.empty()) {
-        *log << tag << "options not supported by the native fuse, ignored:";
-        for (const auto& o : options.unsupported) *log << " " << o;
-        *log << "\n";
-    }
+    // Scripts fail the whole fuse (FuseScriptError): the previous fused file stays as it is.
+    for (files::FuseInput& input : inputs)
+        input.result = run_fuse_scripts(cfg, FuseStage::Pre, options.pre, input.result, log);
     Json::Value fused = files::fuse(inputs, options);
+    fused = run_fuse_scripts(cfg, FuseStage::Post, options.post, fused, log);
     auto existing = model::latest_fused(db, ss, config_id);
     // The row keeps its file name: the new content replaces the old one atomically (rename), so
     // a reader sees either the previous fuse or the new one, and no stale copies pile up.

@@ -1,6 +1,7 @@
 // The native fuse: inputs, clone selection, build_stat and the fused result (see fuse.h).
 #include "vidjil/fuse.h"
 
+#include "jobs/command.h"
 #include "vidjil/airr.h"
 #include "vidjil/fuse_merge.h"
 
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <limits>
 #include <map>
@@ -76,7 +78,8 @@ void tag_warnings(Value& warn, unsigned first_sample, unsigned samples) {
     }
 }
 
-Value prepare(const FuseInput& input, unsigned first_sample, const IdSet& selected) {
+Value prepare(const FuseInput& input, unsigned first_sample, const IdSet& selected,
+              const FuseOptions& options) {
     Value result = input.result;
     unsigned n = sample_count(result);
     result["samples"]["number"] = n;
@@ -88,6 +91,7 @@ Value prepare(const FuseInput& input, unsigned first_sample, const IdSet& select
     tag_warnings(result["warn"], first_sample, n);
     if (result["warn"].isNull()) result.removeMember("warn");
     build_stat(result);
+    add_distributions(result, options.distributions, first_sample);  // all clones, before the cut
     Value kept(Json::arrayValue);
     for (Value& clone : result["clones"]) {
         if (!selected.count(clone["id"].asString())) continue;
@@ -108,27 +112,91 @@ void sort_by_top(Value& clones) {
     for (Value& clone : sorted) clones.append(std::move(clone));
 }
 
+// 'a x && b y' of --pre/--post: commands without a shell, each naming a script of the scripts
+// directory by its plain name.
+std::vector<FuseScript> parse_scripts(const std::string& text, const std::string& option) {
+    std::vector<std::string> words;
+    try {
+        words = jobs::split_words(text);
+    } catch (const jobs::CommandError& e) {
+        throw FormatError("fuse option " + option + ": " + e.what());
+    }
+    std::vector<FuseScript> scripts;
+    bool expect_script = true;
+    for (const std::string& w : words) {
+        if (w == "&&") {
+            if (expect_script) throw FormatError("fuse option " + option + ": empty command in '" + text + "'");
+            expect_script = true;
+            continue;
+        }
+        if (w == "|" || w == "||" || w == ";" || w == "&" || w == "<" || w == ">" || w == ">>" ||
+            w.find("$(") != std::string::npos || w.find('`') != std::string::npos)
+            throw FormatError("fuse option " + option + ": '" + w +
+                              "': scripts run without a shell (only 'a && b' chains them)");
+        if (expect_script) {
+            if (w.empty() || w.find('/') != std::string::npos || w.find("..") != std::string::npos || w[0] == '-' || w[0] == '.')
+                throw FormatError("fuse option " + option + ": '" + w +
+                                  "' is not a script name (a plain name of the scripts directory, no path)");
+            scripts.push_back(FuseScript{w, {}});
+            expect_script = false;
+        } else {
+            scripts.back().args.push_back(w);
+        }
+    }
+    if (expect_script) throw FormatError("fuse option " + option + " needs a command");
+    return scripts;
+}
+
 }  // namespace
 
 FuseOptions parse_fuse_command(const std::string& fuse_command) {
+    std::vector<std::string> words;
+    try {
+        words = jobs::split_words(fuse_command);
+    } catch (const jobs::CommandError& e) {
+        throw FormatError(e.what());
+    }
     FuseOptions options;
-    std::istringstream words(fuse_command);
-    std::string word;
-    while (words >> word) {
-        std::string value;
-        if (word == "-t" || word == "--top") {
-            if (!(words >> value)) throw FormatError("fuse option " + word + " needs a number");
-        } else if (word.compare(0, 6, "--top=") == 0) {
-            value = word.substr(6);
+    for (size_t i = 0; i < words.size(); ++i) {
+        const std::string& word = words[i];
+        auto value_of = [&](const char* option) -> std::string {
+            std::string long_form = std::string(option) + "=";
+            if (word.compare(0, long_form.size(), long_form) == 0) return word.substr(long_form.size());
+            if (i + 1 >= words.size())
+                throw FormatError("fuse option " + word + " needs a value");
+            return words[++i];
+        };
+        auto is = [&](const char* option) {
+            return word == option || word.compare(0, std::strlen(option) + 1, std::string(option) + "=") == 0;
+        };
+        if (word == "-t" || is("--top")) {
+            std::string value = value_of("--top");
+            char* end = nullptr;
+            unsigned long top = std::strtoul(value.c_str(), &end, 10);
+            if (value.empty() || *end || value[0] == '-' || top > std::numeric_limits<unsigned>::max())
+                throw FormatError("fuse option -t needs a number, not '" + value + "'");
+            options.top = static_cast<unsigned>(top);
+        } else if (word == "-d") {
+            std::vector<std::string> axes;
+            std::string value = value_of("-d");
+            std::istringstream list(value);
+            std::string axis;
+            while (std::getline(list, axis, ',')) {
+                if (axis.empty()) continue;
+                if (is_known_axis(axis))
+                    axes.push_back(axis);
+                else
+                    options.problems.push_back("unknown distribution axis '" + axis + "' skipped (-d " + value + ")");
+            }
+            if (!axes.empty()) options.distributions.push_back(std::move(axes));
+        } else if (is("--pre") || is("--post")) {
+            bool pre = is("--pre");
+            std::string value = value_of(pre ? "--pre" : "--post");
+            for (FuseScript& script : parse_scripts(value, pre ? "--pre" : "--post"))
+                (pre ? options.pre : options.post).push_back(std::move(script));
         } else {
             options.unsupported.push_back(word);
-            continue;
         }
-        char* end = nullptr;
-        unsigned long top = std::strtoul(value.c_str(), &end, 10);
-        if (value.empty() || *end || value[0] == '-' || top > std::numeric_limits<unsigned>::max())
-            throw FormatError("fuse option -t needs a number, not '" + value + "'");
-        options.top = static_cast<unsigned>(top);
     }
     return options;
 }
@@ -191,7 +259,7 @@ Value fuse(const std::vector<FuseInput>& inputs, const FuseOptions& options) {
     Value fused;
     unsigned samples = 0;
     for (size_t i = 0; i < inputs.size(); ++i) {
-        Value result = prepare(inputs[i], samples, selected);
+        Value result = prepare(inputs[i], samples, selected, options);
         unsigned n = sample_count(result);
         if (i == 0) {
             fused = std::move(result);

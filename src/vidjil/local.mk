@@ -2,7 +2,7 @@
 libvidjil_a_SOURCES += \
 	src/vidjil/vidjil_file.cpp src/vidjil/vidjil_file.h \
 	src/vidjil/airr.cpp src/vidjil/airr.h \
-	src/vidjil/fuse.cpp src/vidjil/fuse.h \
+	src/vidjil/fuse.cpp src/vidjil/fuse.h src/vidjil/fuse_distributions.cpp \
 	src/vidjil/fuse_merge.cpp src/vidjil/fuse_merge.h \
 	src/vidjil/analysis.cpp src/vidjil/analysis.h
 

@@ -99,6 +99,67 @@ void check_per_sample(const Json::Value& object, unsigned n, const std::string& 
     }
 }
 
+
+using Axes = std::vector<std::vector<std::string>>;
+
+FuseOptions with_axes(const Axes& axes, unsigned top = 100) {
+    FuseOptions options;
+    options.top = top;
+    options.distributions = axes;
+    return options;
+}
+
+// distributions.repertoires[name][k].values, after checking its axes.
+const Json::Value& values_of(const Json::Value& fused, const std::string& name, unsigned k,
+                             const std::vector<std::string>& axes) {
+    const Json::Value& entry = fused["distributions"]["repertoires"][name][k];
+    Json::Value expected(Json::arrayValue);
+    for (const std::string& axis : axes) expected.append(axis);
+    CPPUNIT_ASSERT_MESSAGE(name + " axes", entry["axes"] == expected);
+    return entry["values"];
+}
+
+Json::Value json(const std::string& text) { return parse_json(text, "expected"); }
+
+// Sample `i` of a fused result as the one-sample result it came from (as far as the fused file
+// tells: only the clones it kept).
+FuseInput split_sample(const Json::Value& fused, unsigned i) {
+    FuseInput input;
+    Json::Value& r = input.result;
+    r["vidjil_json_version"] = "2016b";
+    r["samples"]["number"] = 1;
+    r["samples"]["original_names"].append(fused["samples"]["original_names"][i]);
+    r["reads"]["total"].append(fused["reads"]["total"][i]);
+    r["reads"]["segmented"].append(fused["reads"]["segmented"][i]);
+    r["clones"] = Json::Value(Json::arrayValue);
+    for (const Json::Value& c : fused["clones"]) {
+        Json::Value one = c;
+        one["reads"] = Json::Value(Json::arrayValue);
+        one["reads"].append(c["reads"][i]);
+        one["_average_read_length"] = Json::Value(Json::arrayValue);
+        one["_average_read_length"].append(c["_average_read_length"][i]);
+        r["clones"].append(one);
+    }
+    return input;
+}
+
+// Leaves (paths to [clones, reads]) of distribution values.
+void leaves(const Json::Value& values, const std::string& path, std::map<std::string, Json::Value>& out) {
+    for (const std::string& key : values.getMemberNames()) {
+        const Json::Value& v = values[key];
+        if (v.isObject())
+            leaves(v, path + "/" + key, out);
+        else
+            out[path + "/" + key] = v;
+    }
+}
+
+std::map<std::string, Json::Value> leaves(const Json::Value& values) {
+    std::map<std::string, Json::Value> out;
+    leaves(values, "", out);
+    return out;
+}
+
 }  // namespace
 
 class VidjilFuseTest : public CppUnit::TestFixture {
@@ -114,6 +175,11 @@ class VidjilFuseTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(testDistributionsAndFusedInputs);
     CPPUNIT_TEST(testParseFuseCommand);
     CPPUNIT_TEST(testFuseAirrWithVidjil);
+    CPPUNIT_TEST(testParseScriptsAndAxes);
+    CPPUNIT_TEST(testDistributionsHandComputed);
+    CPPUNIT_TEST(testDistributionsOfFusedInput);
+    CPPUNIT_TEST(testDistributionsLikeReference);
+    CPPUNIT_TEST(testDistributionsOfRealResults);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -339,7 +405,8 @@ public:
     void testParseFuseCommand() {
         FuseOptions options = parse_fuse_command("-t 100 -d lenSeqAverage --overlaps");
         CPPUNIT_ASSERT_EQUAL(100u, options.top);
-        CPPUNIT_ASSERT_EQUAL(size_t(3), options.unsupported.size());
+        CPPUNIT_ASSERT(options.unsupported == std::vector<std::string>{"--overlaps"});
+        CPPUNIT_ASSERT(options.distributions == std::vector<std::vector<std::string>>{{"lenSeqAverage"}});
         CPPUNIT_ASSERT_EQUAL(0u, parse_fuse_command("--top=0").top);
         CPPUNIT_ASSERT_EQUAL(100u, parse_fuse_command("").top);
         CPPUNIT_ASSERT_THROW(parse_fuse_command("-t"), FormatError);
@@ -358,6 +425,172 @@ public:
         CPPUNIT_ASSERT_EQUAL(1400, fused["reads"]["total"][1].asInt());
         CPPUNIT_ASSERT_EQUAL(22u, fused["clones"].size());
         check_per_sample(fused["reads"], 2, "reads");
+    }
+
+    void testParseScriptsAndAxes() {
+        FuseOptions o = parse_fuse_command("-d lenSeqAverage -d seg5,seg3 -d germline,bogus -d nothing");
+        CPPUNIT_ASSERT(o.distributions == (Axes{{"lenSeqAverage"}, {"seg5", "seg3"}, {"germline"}}));
+        CPPUNIT_ASSERT_EQUAL(size_t(2), o.problems.size());  // bogus and nothing: logged, skipped
+        CPPUNIT_ASSERT(o.problems[0].find("'bogus'") != std::string::npos);
+        o = parse_fuse_command(
+            "-t 10 --pre 'spike-normalization.py --ref \"a b\" && check' --post=normalize -D x");
+        CPPUNIT_ASSERT_EQUAL(10u, o.top);
+        CPPUNIT_ASSERT_EQUAL(size_t(2), o.pre.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("spike-normalization.py"), o.pre[0].script);
+        CPPUNIT_ASSERT(o.pre[0].args == (std::vector<std::string>{"--ref", "a b"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("check"), o.pre[1].script);
+        CPPUNIT_ASSERT(o.pre[1].args.empty());
+        CPPUNIT_ASSERT_EQUAL(size_t(1), o.post.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("normalize"), o.post[0].script);
+        CPPUNIT_ASSERT(o.unsupported == (std::vector<std::string>{"-D", "x"}));
+        for (const char* bad : {"--pre '../pre-fuse/x'", "--post /bin/sh", "--post 'ok && /usr/bin/env sh'",
+                                "--pre 'a..b'", "--pre .hidden", "--pre 'a | b'", "--pre 'a ; b'",
+                                "--post 'a > out'", "--pre 'a && && b'", "--pre 'a &&'", "--pre ''",
+                                "--pre", "--post", "-d", "-t 5 'unbalanced", "--pre '$(reboot)'"})
+            CPPUNIT_ASSERT_THROW_MESSAGE(bad, parse_fuse_command(bad), FormatError);
+        CPPUNIT_ASSERT(is_known_axis("lenCDR3") && !is_known_axis("lenSeq"));
+    }
+
+    // Every axis on hand-made clones, values worked out by hand.
+    void testDistributionsHandComputed() {
+        std::string cdr3 = R"("seg":{"5":{"name":"IGHV1*01"},"3":{"name":"IGHJ1*01"},"cdr3":{"start":10,"stop":45}})";
+        FuseInput a = sample("a.fa", 105, "[" +
+            clone("c1", 1, 50, R"("germline":"IGH","_average_read_length":[150.5],)" + cdr3) + "," +
+            clone("c2", 2, 30, R"("germline":"IGH","_average_read_length":[151.5],)"
+                               R"("seg":{"5":{"name":"IGHV1*01"},"3":{"name":"IGHJ2*01"},"cdr3":{"seq":"ACGTAC"}})") + "," +
+            clone("c3", 3, 20, R"("germline":"TRG","_average_read_length":[150],"seg":{"5":{"name":"IGHV2*01"}})") + "," +
+            clone("c5", 4, 5, R"("germline":"IGH")") + "," +
+            clone("c4", 5, 0, R"("germline":"IGH","_average_read_length":[99.0])") + "]");
+        FuseInput b = sample("b.fa", 10, "[" +
+            clone("c1", 1, 10, R"("germline":"IGH","_average_read_length":[160.0],)" + cdr3) + "]");
+        Axes axes = {{"lenSeqAverage"}, {"seg5", "seg3"}, {"germline"}, {"lenCDR3"}, {"seg4"}};
+        Json::Value fused = fuse({a, b}, with_axes(axes, 1));
+        CPPUNIT_ASSERT_EQUAL(1u, fused["clones"].size());  // cut to the top, distributions are not
+        const Json::Value& d = fused["distributions"];
+        CPPUNIT_ASSERT(d["keys"] == json(R"(["clones","reads"])"));
+        CPPUNIT_ASSERT(d["filters"] == Json::Value(Json::objectValue));
+        CPPUNIT_ASSERT_EQUAL(2u, d["repertoires"].size());
+        CPPUNIT_ASSERT_EQUAL(5u, d["repertoires"]["a.fa"].size());
+        // Reals rounded half to even keeping ".0", integers as they are, zero-read clones left out.
+        CPPUNIT_ASSERT(values_of(fused, "a.fa", 0, axes[0]) ==
+                       json(R"({"150.0":[1,50],"152.0":[1,30],"150":[1,20],"unknow_axis":[1,5]})"));
+        CPPUNIT_ASSERT(values_of(fused, "a.fa", 1, axes[1]) ==
+                       json(R"({"IGHV1*01":{"IGHJ1*01":[1,50],"IGHJ2*01":[1,30]},
+                                "IGHV2*01":{"unknow_axis":[1,20]},"unknow_axis":{"unknow_axis":[1,5]}})"));
+        CPPUNIT_ASSERT(values_of(fused, "a.fa", 2, axes[2]) == json(R"({"IGH":[3,85],"TRG":[1,20]})"));
+        CPPUNIT_ASSERT(values_of(fused, "a.fa", 3, axes[3]) ==
+                       json(R"({"36":[1,50],"6":[1,30],"unknow_axis":[2,25]})"));
+        CPPUNIT_ASSERT(values_of(fused, "a.fa", 4, axes[4]) == json(R"({"unknow_axis":[4,105]})"));
+        CPPUNIT_ASSERT(values_of(fused, "b.fa", 0, axes[0]) == json(R"({"160.0":[1,10]})"));
+        CPPUNIT_ASSERT(values_of(fused, "b.fa", 2, axes[2]) == json(R"({"IGH":[1,10]})"));
+        // Without -d nothing is computed; two samples with one name cannot be told apart.
+        CPPUNIT_ASSERT(!fuse({a, b}, {}).isMember("distributions"));
+        CPPUNIT_ASSERT_THROW(fuse({a, a}, with_axes(axes)), FormatError);
+        // Computed distributions merge with those an input already has.
+        FuseInput c = sample("c.fa", 1, "[" + clone("z", 1, 1) + "]");
+        c.result["distributions"] = json(R"({"repertoires":{"old.fa":[]}})");
+        Json::Value merged = fuse({a, c}, with_axes({{"germline"}}));
+        CPPUNIT_ASSERT(keys_of(merged["distributions"]["repertoires"]) ==
+                       (std::set<std::string>{"a.fa", "c.fa", "old.fa"}));
+    }
+
+    // A fused (several-sample) input: one repertoire per sample, from that sample's reads.
+    void testDistributionsOfFusedInput() {
+        FuseInput a = sample("a.fa", 80, "[" + clone("c1", 1, 50, R"("_average_read_length":[150.0])") + "," +
+                                             clone("c2", 2, 30, R"("_average_read_length":[140.0])") + "]");
+        FuseInput b = sample("b.fa", 10, "[" + clone("c1", 1, 10, R"("_average_read_length":[160.0])") + "]");
+        FuseInput both;
+        both.result = fuse({a, b}, with_axes({}, 0));
+        both.result["samples"]["original_names"][1] = "";  // a sample without a name
+        Json::Value fused = fuse({both}, with_axes({{"lenSeqAverage"}}));
+        CPPUNIT_ASSERT(values_of(fused, "a.fa", 0, {"lenSeqAverage"}) == json(R"({"150.0":[1,50],"140.0":[1,30]})"));
+        CPPUNIT_ASSERT(values_of(fused, "sample 2", 0, {"lenSeqAverage"}) == json(R"({"160.0":[1,10]})"));
+    }
+
+    // fused_multiple.vidjil holds distributions computed on its samples' whole results, and only
+    // the clones kept by -t: recomputed from the kept clones, sample 1 (every clone kept) is
+    // identical; sample 2 agrees on every value of the kept clones (its other values come from
+    // clones not in the file); sample 3's values have the same keys (the reference counts are
+    // twice those of the kept clones: its sample held each clone twice).
+    void testDistributionsLikeReference() {
+        if (!data_available("testDistributionsLikeReference")) return;
+        Json::Value reference = load_vidjil(data_path("fused_multiple.vidjil"));
+        const Json::Value& expected = reference["distributions"];
+        FuseOptions options = parse_fuse_command("-t 100 -d lenSeqAverage -d lenCDR3 -d seg5,seg3");
+        CPPUNIT_ASSERT(options.problems.empty());
+        std::vector<FuseInput> inputs;
+        for (unsigned i = 0; i < 3; ++i) inputs.push_back(split_sample(reference, i));
+        Json::Value fused = fuse(inputs, options);
+        const Json::Value& ours = fused["distributions"];
+        CPPUNIT_ASSERT(ours["keys"] == expected["keys"]);
+        CPPUNIT_ASSERT(ours["filters"] == expected["filters"]);
+        CPPUNIT_ASSERT(keys_of(ours["repertoires"]) == keys_of(expected["repertoires"]));
+        for (unsigned k = 0; k < 3; ++k) {
+            const Json::Value& mine = ours["repertoires"]["file_1.fastq"][k];
+            const Json::Value& theirs = expected["repertoires"]["file_1.fastq"][k];
+            CPPUNIT_ASSERT(mine["axes"] == theirs["axes"]);
+            if (k == 1) {  // lenCDR3: no clone has a CDR3; the reference counts 25 clones, the file has 15
+                CPPUNIT_ASSERT(keys_of(mine["values"]) == keys_of(theirs["values"]));
+                CPPUNIT_ASSERT(mine["values"]["unknow_axis"][1] == theirs["values"]["unknow_axis"][1]);
+            } else {
+                CPPUNIT_ASSERT_MESSAGE(write_compact(mine), mine == theirs);
+            }
+        }
+        for (unsigned k : {0u, 2u}) {
+            auto mine = leaves(ours["repertoires"]["file_2.fastq"][k]["values"]);
+            auto theirs = leaves(expected["repertoires"]["file_2.fastq"][k]["values"]);
+            CPPUNIT_ASSERT(!mine.empty());
+            for (const auto& [path, count] : mine) CPPUNIT_ASSERT_MESSAGE(path, theirs[path] == count);
+            std::set<std::string> mine3, theirs3;
+            for (const auto& [path, count] : leaves(ours["repertoires"]["file_3.fastq"][k]["values"]))
+                mine3.insert(path);
+            for (const auto& [path, count] : leaves(expected["repertoires"]["file_3.fastq"][k]["values"]))
+                theirs3.insert(path);
+            CPPUNIT_ASSERT(mine3 == theirs3);
+        }
+    }
+
+    // Real vidjil-algo results: every axis computes, counts add up, lenCDR3 is the length of
+    // seg.cdr3.seq where the file has it.
+    void testDistributionsOfRealResults() {
+        if (!data_available("testDistributionsOfRealResults")) return;
+        Axes axes;
+        for (const std::string& axis : known_axes()) axes.push_back({axis});
+        for (const char* name : {"input-spike-norm-1.vidjil", "demo_lil_l3_0.vidjil", "Demo-X5-x100.vidjil",
+                                 "results_file_min_per_locus.vidjil", "airr_vidjil.tsv"}) {
+            FuseInput input = load_fuse_input(data_path(name));
+            double reads = 0;
+            unsigned clones = 0;
+            for (const Json::Value& c : input.result["clones"])
+                if (c["reads"][0].asDouble() > 0) {
+                    reads += c["reads"][0].asDouble();
+                    ++clones;
+                }
+            Json::Value fused = fuse({input}, with_axes(axes));
+            const Json::Value& repertoires = fused["distributions"]["repertoires"];
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(name, 1u, repertoires.size());
+            const Json::Value& list = repertoires[repertoires.getMemberNames()[0]];
+            CPPUNIT_ASSERT_EQUAL(unsigned(axes.size()), list.size());
+            for (const Json::Value& entry : list) {
+                double r = 0;
+                unsigned n = 0;
+                for (const auto& [path, count] : leaves(entry["values"])) {
+                    n += count[0].asUInt();
+                    r += count[1].asDouble();
+                }
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(name, clones, n);
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(name, reads, r);
+            }
+            std::map<std::string, Json::Value> by_length = leaves(list[5]["values"]);
+            for (const Json::Value& c : input.result["clones"]) {
+                const Json::Value& cdr3 = c["seg"]["cdr3"];
+                if (!cdr3["seq"].isString() || !(c["reads"][0].asDouble() > 0)) continue;
+                size_t length = cdr3["seq"].asString().size();
+                CPPUNIT_ASSERT_MESSAGE(name, by_length.count("/" + std::to_string(length)));
+                if (cdr3["start"].isInt() && cdr3["stop"].isInt())  // 1-based, inclusive
+                    CPPUNIT_ASSERT_EQUAL(length, size_t(cdr3["stop"].asInt() - cdr3["start"].asInt() + 1));
+            }
+        }
     }
 };
 
