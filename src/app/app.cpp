@@ -3,9 +3,16 @@
 
 #include <fcgiapp.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <set>
+
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 
@@ -360,6 +367,100 @@ std::map<std::string, std::string> env_map(char** envp) {
     return env;
 }
 
+// Runs a response's after_sent tasks; nothing they leave half-done survives.
+void run_after_sent(Response& r, db::Connection* db) {
+    for (auto& task : r.after_sent) {
+        try {
+            task();
+        } catch (const std::exception& e) {
+            log::error(std::string("after the answer: ") + e.what());
+        }
+        try {
+            if (db && db->in_transaction()) db->rollback();
+        } catch (...) {
+        }
+    }
+    r.after_sent.clear();
+}
+
+volatile sig_atomic_t g_stop = 0;
+void on_stop(int) { g_stop = 1; }
+
+// VIDJIL_FCGI_CHILDREN: how many processes answer on the program's socket (persistent mode).
+int children_wanted() {
+    const char* v = std::getenv("VIDJIL_FCGI_CHILDREN");
+    if (!v || !*v) return 1;
+    char* end = nullptr;
+    long n = std::strtol(v, &end, 10);
+    if (*end || n < 1 || n > 256) {
+        log::error(std::string("VIDJIL_FCGI_CHILDREN must be a number from 1 to 256 (not \"") + v + "\"): using 1");
+        return 1;
+    }
+    return static_cast<int>(n);
+}
+
+// Persistent mode with n > 1: this process forks n children that all accept on the listening
+// socket (fd 0), starts a new child when one dies, passes SIGTERM/SIGINT/SIGHUP on to them and
+// returns false once they are gone. Returns true in a child, which then serves requests.
+bool prefork(int n) {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);  // no SA_RESTART: waitpid() returns on a signal
+    for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaction(s, &sa, nullptr);
+    const pid_t parent = getpid();
+    std::set<pid_t> children;
+    auto spawn = [&]() -> bool {
+        pid_t p = fork();
+        if (p == 0) {
+            struct sigaction dfl {};
+            dfl.sa_handler = SIG_DFL;
+            sigemptyset(&dfl.sa_mask);
+            for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaction(s, &dfl, nullptr);
+            prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the supervisor
+            if (getppid() != parent) _exit(0);
+            return true;
+        }
+        if (p > 0)
+            children.insert(p);
+        else
+            log::error(std::string("cannot start a worker process: ") + std::strerror(errno));
+        return false;
+    };
+    for (int i = 0; i < n; ++i)
+        if (spawn()) return true;
+    time_t window = std::time(nullptr);
+    int restarts = 0;
+    while (!g_stop && !children.empty()) {
+        int status = 0;
+        pid_t p = waitpid(-1, &status, 0);
+        if (p < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        children.erase(p);
+        if (g_stop) break;
+        log::error("worker " + std::to_string(p) +
+                   (WIFSIGNALED(status) ? " killed by signal " + std::to_string(WTERMSIG(status))
+                                        : " exited with status " + std::to_string(WEXITSTATUS(status))) +
+                   ": starting another");
+        if (std::time(nullptr) - window > 60) {
+            window = std::time(nullptr);
+            restarts = 0;
+        }
+        if (++restarts > 10) sleep(1);  // a crash loop does not eat the machine
+        if (spawn()) return true;
+    }
+    for (pid_t c : children) kill(c, SIGTERM);
+    while (!children.empty()) {
+        pid_t p = waitpid(-1, nullptr, 0);
+        if (p > 0)
+            children.erase(p);
+        else if (errno != EINTR)
+            break;
+    }
+    return false;
+}
+
 }  // namespace
 
 int serve(const std::string& program, const std::vector<Route>& routes) {
@@ -371,6 +472,11 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
     } catch (const std::exception& e) {
         problem = e.what();
         log::error(problem);
+    }
+    // Persistent mode: several processes on one socket when asked (before any connection exists).
+    if (!FCGX_IsCGI()) {
+        int n = children_wanted();
+        if (n > 1 && !prefork(n)) return 0;
     }
     std::unique_ptr<db::Connection> db;
     if (cfg) db = std::make_unique<db::Connection>(db::ConnectOptions::from_config(*cfg));
@@ -388,6 +494,10 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
         Response r = answer(env, body);
         write_response(r, env["REQUEST_METHOD"] == "HEAD", [](const char* d, size_t n) { fwrite(d, 1, n, stdout); });
         fflush(stdout);
+        if (!r.after_sent.empty()) {
+            fclose(stdout);  // the answer is complete for the web server
+            run_after_sent(r, db.get());
+        }
         return 0;
     }
     FCGX_Init();
@@ -400,6 +510,7 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
         write_response(r, env["REQUEST_METHOD"] == "HEAD",
                        [&](const char* d, size_t n) { FCGX_PutStr(d, static_cast<int>(n), request.out); });
         FCGX_Finish_r(&request);
+        run_after_sent(r, db.get());
     }
     return 0;
 }

@@ -28,13 +28,14 @@ std::optional<Current> load_session(db::Connection& db, const SessionPolicy& p, 
                                     int64_t now) {
     if (!plausible_token(token)) return std::nullopt;
     std::string h = token_hash(token);
-    auto s = model::session_by_hash(db, h);
-    if (!s) return std::nullopt;
+    auto found = model::session_with_user(db, h);
+    if (!found) return std::nullopt;
+    auto* s = &found->session;
     if (s->expires < now || s->last_seen + p.idle_seconds < now) {
         model::delete_session(db, h);
         return std::nullopt;
     }
-    auto user = model::user_by_id(db, s->user_id);
+    auto& user = found->user;
     if (!user || !user->action_token.empty()) {  // deleted, blocked or pending account
         model::delete_session(db, h);
         return std::nullopt;

@@ -80,9 +80,19 @@ void Connection::fail(const std::string& what, unsigned code, const std::string&
 
 void Connection::ensure() {
     if (mysql_) {
-        if (mysql_ping(mysql_) == 0) return;
+        auto now = std::chrono::steady_clock::now();
+        if (!in_tx_ && now - last_ok_ < std::chrono::seconds(1)) {
+            unverified_ = true;
+            return;
+        }
+        if (mysql_ping(mysql_) == 0) {
+            last_ok_ = now;
+            unverified_ = false;
+            return;
+        }
         reset();
     }
+    unverified_ = false;
     mysql_ = mysql_init(nullptr);
     if (!mysql_) throw Unavailable("mysql_init failed");
     unsigned timeout = opts_.connect_timeout;
@@ -132,6 +142,29 @@ struct ColumnBuffer {
 }  // namespace
 
 Rows Connection::run(const std::string& sql, const Params& params, bool want_rows, uint64_t* affected) {
+    if (!unverified_) {
+        Rows rows = run_once(sql, params, want_rows, affected);
+        last_ok_ = std::chrono::steady_clock::now();
+        return rows;
+    }
+    // The first statement on a link ensure() did not ping: if the link turns out to be dead,
+    // nothing ran on it, so connect again and run the statement once more.
+    unverified_ = false;
+    const bool in_tx = in_tx_;
+    try {
+        Rows rows = run_once(sql, params, want_rows, affected);
+        last_ok_ = std::chrono::steady_clock::now();
+        return rows;
+    } catch (const Unavailable&) {
+        if (in_tx) throw;
+        ensure();
+        Rows rows = run_once(sql, params, want_rows, affected);
+        last_ok_ = std::chrono::steady_clock::now();
+        return rows;
+    }
+}
+
+Rows Connection::run_once(const std::string& sql, const Params& params, bool want_rows, uint64_t* affected) {
     if (!mysql_) ensure();
     MYSQL_STMT* st = prepare(sql);
     if (mysql_stmt_param_count(st) != params.size())
@@ -167,10 +200,9 @@ Rows Connection::run(const std::string& sql, const Params& params, bool want_row
     if (affected) *affected = mysql_stmt_affected_rows(st);
     Rows rows;
     MYSQL_RES* meta = mysql_stmt_result_metadata(st);
-    if (!meta) {
-        mysql_stmt_reset(st);
-        return rows;
-    }
+    // No COM_STMT_RESET after a statement: results are always read in full and freed on the
+    // client, so the statement is ready again, and a reset would be one more round trip each time.
+    if (!meta) return rows;
     unsigned ncols = mysql_num_fields(meta);
     auto names = std::make_shared<std::vector<std::string>>();
     MYSQL_FIELD* fields = mysql_fetch_fields(meta);
@@ -186,17 +218,20 @@ Rows Connection::run(const std::string& sql, const Params& params, bool want_row
         rb[i].is_null = &cols[i].is_null;
         rb[i].error = &cols[i].error;
     }
-    if (mysql_stmt_bind_result(st, rb.data()) != 0 || mysql_stmt_store_result(st) != 0) {
+    // A statement whose results could not be read is reset before it is used again.
+    auto fetch_failed = [&](const char* what) {
+        unsigned code = mysql_stmt_errno(st);
+        std::string message = mysql_stmt_error(st);
         mysql_free_result(meta);
-        fail("fetch", mysql_stmt_errno(st), mysql_stmt_error(st));
-    }
+        mysql_stmt_free_result(st);
+        mysql_stmt_reset(st);
+        fail(what, code, message);
+    };
+    if (mysql_stmt_bind_result(st, rb.data()) != 0 || mysql_stmt_store_result(st) != 0) fetch_failed("fetch");
     for (;;) {
         int rc = mysql_stmt_fetch(st);
         if (rc == MYSQL_NO_DATA) break;
-        if (rc == 1) {
-            mysql_free_result(meta);
-            fail("fetch", mysql_stmt_errno(st), mysql_stmt_error(st));
-        }
+        if (rc == 1) fetch_failed("fetch");
         std::vector<Value> values(ncols);
         for (unsigned i = 0; i < ncols; ++i) {
             if (cols[i].is_null) continue;
@@ -212,17 +247,13 @@ Rows Connection::run(const std::string& sql, const Params& params, bool want_row
             b.buffer = full.data();
             b.buffer_length = full.size();
             b.length = &len;
-            if (mysql_stmt_fetch_column(st, &b, i, 0) != 0) {
-                mysql_free_result(meta);
-                fail("fetch_column", mysql_stmt_errno(st), mysql_stmt_error(st));
-            }
+            if (mysql_stmt_fetch_column(st, &b, i, 0) != 0) fetch_failed("fetch_column");
             values[i] = std::move(full);
         }
         if (want_rows) rows.emplace_back(names, std::move(values));
     }
     mysql_free_result(meta);
     mysql_stmt_free_result(st);
-    mysql_stmt_reset(st);
     return rows;
 }
 
@@ -241,6 +272,10 @@ uint64_t Connection::exec(const std::string& sql, const Params& params) {
 }
 
 void Connection::exec_raw(const std::string& sql) {
+    if (unverified_) {  // first statement on a link ensure() did not ping: check it now
+        unverified_ = false;
+        if (mysql_ping(mysql_) != 0) reset();
+    }
     if (!mysql_) ensure();
     if (mysql_real_query(mysql_, sql.c_str(), sql.size()) != 0)
         fail("query [" + sql.substr(0, 200) + "]", mysql_errno(mysql_), mysql_error(mysql_));
@@ -249,6 +284,7 @@ void Connection::exec_raw(const std::string& sql) {
         MYSQL_RES* r = mysql_store_result(mysql_);
         if (r) mysql_free_result(r);
     } while (mysql_next_result(mysql_) == 0);
+    last_ok_ = std::chrono::steady_clock::now();
 }
 
 void Connection::begin() {

@@ -1,10 +1,14 @@
 // default/get_data and default/get_custom_data: fused results served to the web client with the
 // database's view of each sample injected (model.md §4.2, §4.4), plus the file-answer helpers
 // of the analyses area.
+#include <fcntl.h>
 #include <sys/stat.h>
+
+#include <ctime>
 
 #include "endpoints/analyses.h"
 #include "jobs/paths.h"
+#include "jobs/result_cache.h"
 #include "model/analyses.h"
 #include "model/configs.h"
 #include "model/events.h"
@@ -34,15 +38,9 @@ void set_attachment(Response& r, const std::string& filename) {
     r.set_header("Content-Disposition", "attachment; filename=\"" + safe + "\"");
 }
 
-Response send_result_file(Context& c, const std::string& path, const std::string& download_name) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-        return Response::error("file not found: " + fs::basename(path) +
-                                   " is missing on the server (the administrator can restore it from a backup)",
-                               404);
-    Response r;
-    r.set_header("Content-Type", "application/octet-stream");
-    set_attachment(r, download_name);
+// Hands the file to nginx (X-Accel-Redirect into X_ACCEL_RESULTS) when it lies in DIR_RESULTS,
+// or marks it to be streamed by this process; `r` keeps its other headers.
+void attach_result_file(Context& c, Response& r, const std::string& path, off_t size) {
     std::string accel = c.cfg.get("X_ACCEL_RESULTS");
     std::string root = jobs::results_dir(c.cfg) + "/";
     if (!accel.empty() && text::starts_with(path, root)) {
@@ -52,10 +50,22 @@ Response send_result_file(Context& c, const std::string& path, const std::string
         // '=' (base64 padding of stored names) stays as it is: nginx compares the path literally.
         for (size_t i = 0; i < parts.size(); ++i) uri += (i ? "/" : "") + text::replace_all(text::url_encode(parts[i]), "%3D", "=");
         r.set_header("X-Accel-Redirect", uri);
-        return r;
+        return;
     }
-    r.set_header("Content-Length", std::to_string(st.st_size));
+    r.set_header("Content-Length", std::to_string(size));
     r.set_header(app::kStreamFile, path);
+}
+
+Response send_result_file(Context& c, const std::string& path, const std::string& download_name) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return Response::error("file not found: " + fs::basename(path) +
+                                   " is missing on the server (the administrator can restore it from a backup)",
+                               404);
+    Response r;
+    r.set_header("Content-Type", "application/octet-stream");
+    set_attachment(r, download_name);
+    attach_result_file(c, r, path, st.st_size);
     return r;
 }
 
@@ -74,11 +84,8 @@ Json::Value logs_json(const std::vector<model::LogLine>& logs) {
 
 Json::Value id(int64_t v) { return Json::Value(static_cast<Json::Int64>(v)); }
 
-// JSON given as text/html (the web client parses it), or as a download with `filename`.
-Response json_body(Context& c, std::string body) {
-    Response r;
-    r.body = std::move(body);
-    r.set_header("Content-Length", std::to_string(r.body.size()));  // no chunked re-encoding by nginx
+// The answer headers of get_data (text/html for the web client, or a download with `filename`).
+void data_headers(Context& c, Response& r) {
     std::string filename = c.params.get("filename");
     if (filename.empty()) {
         r.set_header("Content-Type", "text/html; charset=UTF-8");
@@ -86,6 +93,14 @@ Response json_body(Context& c, std::string body) {
         r.set_header("Content-Type", "application/json");
         set_attachment(r, filename);
     }
+}
+
+// JSON given as text/html (the web client parses it), or as a download with `filename`.
+Response json_body(Context& c, std::string body) {
+    Response r;
+    r.body = std::move(body);
+    r.set_header("Content-Length", std::to_string(r.body.size()));  // no chunked re-encoding by nginx
+    data_headers(c, r);
     return r;
 }
 
@@ -97,7 +112,7 @@ std::vector<std::pair<std::string, Json::Value>> set_fields(Context& c, const mo
     f.emplace_back("dataFileName", name + " (" + config.name + ")");
     f.emplace_back("info", set.info);
     f.emplace_back("sample_name", name);
-    f.emplace_back("group_id", id(model::owner_group(c.db, set.id)));
+    f.emplace_back("group_id", id(set.owner_group));
     if (set.sample_type == "patient") {
         f.emplace_back("patient_name", name);
         f.emplace_back("patient_id", id(set.detail_id));
@@ -108,6 +123,52 @@ std::vector<std::pair<std::string, Json::Value>> set_fields(Context& c, const mo
     f.emplace_back("sample_set_id", id(set.id));
     f.emplace_back("config_name", config.name);
     return f;
+}
+
+// The digest naming a get_data cache entry: everything the answer depends on. Bump kFormat
+// when what get_data writes changes.
+std::string cache_digest(const std::string& fused_name, const struct stat& st, const model::ConfigRow& config,
+                         const std::vector<files::SampleRecord>& records,
+                         const std::vector<std::pair<std::string, Json::Value>>& fields) {
+    static constexpr const char* kFormat = "get_data 1";
+    std::string m;
+    auto add = [&m](const std::string& v) { m += std::to_string(v.size()) + ":" + v + ";"; };
+    add(kFormat);
+    add(fused_name);
+    add(std::to_string(st.st_size) + "." + std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec));
+    add(std::to_string(config.id));
+    add(config.command);
+    for (const auto& r : records) {
+        for (int64_t v : {r.sequence_file_id, r.results_file_id, r.patient_id, r.run_id}) add(std::to_string(v));
+        for (const auto* v : {&r.sequence_data_file, &r.results_data_file, &r.filename, &r.info}) add(*v);
+        add(r.sampling_date ? "1" + *r.sampling_date : "0");
+    }
+    for (const auto& f : fields) {
+        add(f.first);
+        add(files::write_compact(f.second));
+    }
+    return text::sha256_hex(m);
+}
+
+// The fused file with the metadata injected; throws files::FormatError when it cannot be read.
+std::string injected_result(const std::string& path, int64_t config_id, const std::string& config_command,
+                            const std::vector<files::SampleRecord>& records,
+                            std::vector<std::pair<std::string, Json::Value>> fields) {
+    std::string text = files::read_file(path);
+    Json::Value samples, distributions;
+    bool has_distributions = false;
+    std::vector<files::RawMember> members = files::split_object(text, "fused result");
+    for (const auto& m : members) {
+        if (m.key == "samples") samples = files::parse_json(std::string(m.value), "samples");
+        if (m.key == "distributions") {
+            distributions = files::parse_json(std::string(m.value), "distributions");
+            has_distributions = true;
+        }
+    }
+    files::inject_samples(samples, has_distributions ? &distributions : nullptr, config_id, config_command, records);
+    fields.emplace_back("samples", std::move(samples));
+    if (has_distributions) fields.emplace_back("distributions", std::move(distributions));
+    return files::join_object(members, fields);
 }
 
 }  // namespace
@@ -125,41 +186,89 @@ Response get_data(Context& c) {
     auto fused = model::latest_fused(c.db, *ss, config_id);
     if (!fused) return Response::error(prefix + "file not found");
     auto path = jobs::stored_result_path(c.cfg, fused->fused_file);
-    if (!path || !fs::exists(*path)) {
+    struct stat st {};
+    if (!path || ::stat(path->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
         log::error("get_data: fused file " + fused->fused_file + " of set " + std::to_string(*ss) + " missing on disk");
         return Response::error(prefix + "file not found: the fused result of this set is missing on the server", 404);
     }
-    std::string text = files::read_file(*path);
-    std::vector<files::RawMember> members;
-    Json::Value samples, distributions;
-    bool has_distributions = false;
-    try {
-        members = files::split_object(text, "fused result");
-        for (const auto& m : members) {
-            if (m.key == "samples") samples = files::parse_json(std::string(m.value), "samples");
-            if (m.key == "distributions") {
-                distributions = files::parse_json(std::string(m.value), "distributions");
-                has_distributions = true;
+    auto records = model::sample_records(c.db, *ss, config_id);
+    auto fields = set_fields(c, *set, *config);
+
+    // A cache entry named by the digest of everything injected is served by nginx; the first
+    // reader of a new digest builds it.
+    const bool cached = jobs::result_cache_enabled(c.cfg) && !c.cfg.get("X_ACCEL_RESULTS").empty();
+    std::string entry, body;
+    if (cached) {
+        std::string dir = jobs::result_cache_dir(c.cfg);
+        std::string name = jobs::result_cache_prefix(*ss, config_id) +
+                           cache_digest(fused->fused_file, st, *config, records, fields).substr(0, 32) + ".json";
+        entry = dir + "/" + name;
+        struct stat est {};
+        if (::stat(entry.c_str(), &est) == 0) {
+            // In use: keep it out of the prunes and sweeps (they go by modification time).
+            if (est.st_mtime < std::time(nullptr) - 600) ::utimensat(AT_FDCWD, entry.c_str(), nullptr, 0);
+        } else {
+            try {
+                body = injected_result(*path, config_id, config->command, records, fields);
+            } catch (const files::FormatError& e) {
+                log::error("get_data: " + fused->fused_file + ": " + e.what());
+                return Response::error(prefix + "the fused result of this set is damaged; running an analysis again rebuilds it");
+            }
+            try {
+                fs::mkdirs(dir);
+                fs::write_file_atomic(entry, body);
+                // Other variants of this set and config (other readers, older metadata) go once
+                // they have not been written for an hour.
+                jobs::prune_result_cache(c.cfg, *ss, config_id, 3600, name);
+                body.clear();
+            } catch (const std::exception& e) {
+                // A full disk does not stop a clinician from reading: answer from memory.
+                log::error("get_data: cannot store " + entry + ": " + e.what());
+                entry.clear();
             }
         }
-    } catch (const files::FormatError& e) {
-        log::error("get_data: " + fused->fused_file + ": " + e.what());
-        return Response::error(prefix + "the fused result of this set is damaged; running an analysis again rebuilds it");
+    } else {
+        try {
+            body = injected_result(*path, config_id, config->command, records, std::move(fields));
+        } catch (const files::FormatError& e) {
+            log::error("get_data: " + fused->fused_file + ": " + e.what());
+            return Response::error(prefix + "the fused result of this set is damaged; running an analysis again rebuilds it");
+        }
     }
-    files::inject_samples(samples, has_distributions ? &distributions : nullptr, config_id, config->command,
-                          model::sample_records(c.db, *ss, config_id));
-    auto fields = set_fields(c, *set, *config);
-    fields.emplace_back("samples", std::move(samples));
-    if (has_distributions) fields.emplace_back("distributions", std::move(distributions));
-    std::string body = files::join_object(members, fields);
-    {
-        // One commit (one log flush) for both lines: get_data is the hot path of the web client.
-        db::Transaction tx(c.db);
-        model::user_log(c.db, c.user_id(), "load sample", "sample_set", *ss);
-        c.audit("get_data", "sample_set", *ss, "config " + std::to_string(config_id));
-        tx.commit();
+    // The read is recorded once the answer is on its way: the clinician does not wait for the
+    // log flush of these two rows (get_data is the web client's hot path). A failure is written
+    // to the server log with who read what, so the trail is never silently lost.
+    auto record = [&db = c.db, uid = c.user_id(), imp = c.impersonator(), ip = c.client_ip(), set_id = *ss, config_id] {
+        try {
+            db::Transaction tx(db);
+            model::user_log(db, uid, "load sample", "sample_set", set_id);
+            model::audit(db, uid, imp, ip, "get_data", "sample_set", set_id, "config " + std::to_string(config_id));
+            tx.commit();
+        } catch (const std::exception& e) {
+            log::error("get_data: the read of set " + std::to_string(set_id) + " (config " + std::to_string(config_id) +
+                       ") by user " + std::to_string(uid) + " from " + ip + " could not be recorded: " + e.what());
+        }
+    };
+    auto answered = [&record](Response r) {
+        r.after_sent.push_back(record);
+        return r;
+    };
+    if (!entry.empty()) {
+        struct stat est {};
+        if (::stat(entry.c_str(), &est) == 0) {
+            Response r;
+            data_headers(c, r);
+            attach_result_file(c, r, entry, est.st_size);
+            return answered(std::move(r));
+        }
+        // Removed meanwhile by a sweep: build the answer here.
+        try {
+            body = injected_result(*path, config_id, config->command, records, std::move(fields));
+        } catch (const files::FormatError& e) {
+            return Response::error(prefix + "the fused result of this set is damaged; running an analysis again rebuilds it");
+        }
     }
-    return json_body(c, std::move(body));
+    return answered(json_body(c, std::move(body)));
 }
 
 Response get_custom_data(Context& c) {

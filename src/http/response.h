@@ -4,6 +4,7 @@
 #pragma once
 #include <json/json.h>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,9 @@ struct Response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    // Work done once the answer has been handed over completely (app::serve runs it): the client
+    // does not wait for it. Each task reports its own failures.
+    std::vector<std::function<void()>> after_sent;
 
     void set_header(const std::string& name, const std::string& value);
     std::string get_header(const std::string& name) const;

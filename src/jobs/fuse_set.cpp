@@ -6,6 +6,7 @@
 #include "config.h"
 #include "jobs/fuse_scripts.h"
 #include "jobs/paths.h"
+#include "jobs/result_cache.h"
 #include "model/configs.h"
 #include "model/results.h"
 #include "model/upload_names.h"
@@ -93,6 +94,8 @@ FuseReport fuse_set(const Config& cfg, db::Connection& db, int64_t ss, int64_t c
         throw;
     }
     report.stored = true;
+    // get_data answers built from the previous fuse are stale now.
+    prune_result_cache(cfg, ss, config_id, 0);
     report.message = tag + std::to_string(inputs.size()) + " sample(s) fused into " + stored;
     if (log) *log << report.message << "\n";
     return report;

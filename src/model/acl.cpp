@@ -15,6 +15,25 @@ static db::Params as_params(const std::set<int64_t>& ids) {
     return p;
 }
 
+UserAcl user_acl(db::Connection& db, int64_t user_id, const std::string& admin_role) {
+    UserAcl out;
+    auto rows = db.query("SELECT m.group_id, ga.first_group_id, ap.name, "
+                         "m.group_id = (SELECT MIN(id) FROM auth_group WHERE role = ?) AS is_admin "
+                         "FROM auth_membership m "
+                         "LEFT JOIN group_assoc ga ON ga.second_group_id = m.group_id "
+                         "LEFT JOIN auth_permission ap ON ap.group_id = m.group_id AND ap.record_id = 0 "
+                         "WHERE m.user_id = ? AND m.group_id IS NOT NULL",
+                         {admin_role, user_id});
+    for (const auto& r : rows) {
+        int64_t g = r.integer(0);
+        out.groups.insert(g);
+        if (r.at(1)) out.parents[g].insert(r.integer(1));
+        if (r.at(2)) out.capabilities[g].insert(r.str(2));
+        if (r.at(3) && r.integer(3) == 1) out.admin = true;
+    }
+    return out;
+}
+
 std::set<int64_t> member_groups(db::Connection& db, int64_t user_id) {
     std::set<int64_t> out;
     for (const auto& r : db.query("SELECT group_id FROM auth_membership WHERE user_id = ?", {user_id}))

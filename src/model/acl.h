@@ -15,6 +15,16 @@ namespace vidjil::model {
 // "?, ?, ?" for a dynamic IN list (values are still bound parameters).
 std::string placeholders(size_t n);
 
+// Everything Permissions needs about a user's own groups, in one query (it runs on most
+// requests): the groups, their parents, their table-wide capabilities (record_id 0), and
+// whether one of them is the admin group (the first group of role `admin_role`).
+struct UserAcl {
+    std::set<int64_t> groups;
+    std::map<int64_t, std::set<int64_t>> parents;
+    std::map<int64_t, std::set<std::string>> capabilities;
+    bool admin = false;
+};
+UserAcl user_acl(db::Connection& db, int64_t user_id, const std::string& admin_role);
 std::set<int64_t> member_groups(db::Connection& db, int64_t user_id);
 // child group -> its parents (group_assoc.first_group_id is the parent).
 std::map<int64_t, std::set<int64_t>> parents_of(db::Connection& db, const std::set<int64_t>& groups);

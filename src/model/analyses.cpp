@@ -9,34 +9,39 @@
 namespace vidjil::model {
 
 std::optional<SetInfo> set_info(db::Connection& db, int64_t ss) {
-    auto s = db.query_one("SELECT id, sample_type FROM sample_set WHERE id = ?", {ss});
+    // One query (get_data's hot path): the set, the first row of its detail table, its owner.
+    auto s = db.query_one(
+        "SELECT s.sample_type, p.id, p.first_name, p.last_name, p.info, r.id, r.name, r.info, r.run_date, "
+        "g.id, g.name, g.info, "
+        "(SELECT group_id FROM auth_permission WHERE name = 'access' AND table_name = 'sample_set' "
+        "AND record_id = s.id ORDER BY id LIMIT 1) "
+        "FROM sample_set s "
+        "LEFT JOIN patient p ON s.sample_type = 'patient' AND p.id = (SELECT MIN(id) FROM patient WHERE sample_set_id = s.id) "
+        "LEFT JOIN run r ON s.sample_type = 'run' AND r.id = (SELECT MIN(id) FROM run WHERE sample_set_id = s.id) "
+        "LEFT JOIN generic g ON s.sample_type NOT IN ('patient', 'run') "
+        "AND g.id = (SELECT MIN(id) FROM generic WHERE sample_set_id = s.id) "
+        "WHERE s.id = ?",
+        {ss});
     if (!s) return std::nullopt;
     SetInfo out;
     out.id = ss;
-    out.sample_type = s->str(1);
-    if (out.sample_type == "patient") {
-        if (auto p = db.query_one("SELECT id, first_name, last_name, info FROM patient WHERE sample_set_id = ? "
-                                  "ORDER BY id LIMIT 1",
-                                  {ss})) {
-            out.detail_id = p->integer(0);
-            out.first_name = p->str(1);
-            out.last_name = p->str(2);
-            out.info = p->str(3);
-        }
-    } else if (out.sample_type == "run") {
-        if (auto r = db.query_one("SELECT id, name, info, run_date FROM run WHERE sample_set_id = ? ORDER BY id LIMIT 1",
-                                  {ss})) {
-            out.detail_id = r->integer(0);
-            out.name = r->str(1);
-            out.info = r->str(2);
-            out.date = r->str(3);
-        }
-    } else if (auto g = db.query_one("SELECT id, name, info FROM generic WHERE sample_set_id = ? ORDER BY id LIMIT 1",
-                                     {ss})) {
-        out.detail_id = g->integer(0);
-        out.name = g->str(1);
-        out.info = g->str(2);
+    out.sample_type = s->str(0);
+    if (s->at(1)) {
+        out.detail_id = s->integer(1);
+        out.first_name = s->str(2);
+        out.last_name = s->str(3);
+        out.info = s->str(4);
+    } else if (s->at(5)) {
+        out.detail_id = s->integer(5);
+        out.name = s->str(6);
+        out.info = s->str(7);
+        out.date = s->str(8);
+    } else if (s->at(9)) {
+        out.detail_id = s->integer(9);
+        out.name = s->str(10);
+        out.info = s->str(11);
     }
+    out.owner_group = s->at(12) ? s->integer(12) : 0;
     return out;
 }
 

@@ -19,6 +19,7 @@ struct SetInfo {
     std::string sample_type;     // patient | run | generic
     int64_t detail_id = 0;       // id of the patient/run/generic row (0 if none)
     std::string first_name, last_name, name, info, date;  // date: run_date of a run
+    int64_t owner_group = 0;     // owner_group() of the set
 };
 std::optional<SetInfo> set_info(db::Connection& db, int64_t ss);
 // The set of a legacy ?patient=<id> / ?run=<id> parameter.

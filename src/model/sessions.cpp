@@ -20,6 +20,35 @@ std::optional<SessionRow> session_by_hash(db::Connection& db, const std::string&
     return s;
 }
 
+std::optional<SessionUser> session_with_user(db::Connection& db, const std::string& token_hash) {
+    auto r = db.query_one("SELECT s.id, s.user_id, s.impersonator_id, s.uuid, s.created, s.last_seen, s.expires, "
+                          "u.id AS uid, u.email, u.first_name, u.last_name, u.password, u.action_token "
+                          "FROM vidjil_session s LEFT JOIN auth_user u ON u.id = s.user_id WHERE s.token_hash = ?",
+                          {token_hash});
+    if (!r) return std::nullopt;
+    SessionUser out;
+    SessionRow& s = out.session;
+    s.id = r->integer("id");
+    s.user_id = r->integer("user_id");
+    s.impersonator_id = r->opt_int("impersonator_id");
+    s.uuid = r->str("uuid");
+    s.created = r->integer("created");
+    s.last_seen = r->integer("last_seen");
+    s.expires = r->integer("expires");
+    s.token_hash = token_hash;
+    if (!r->is_null("uid")) {
+        User u;
+        u.id = r->integer("uid");
+        u.email = r->str("email");
+        u.first_name = r->str("first_name");
+        u.last_name = r->str("last_name");
+        u.password = r->str("password");
+        u.action_token = r->str("action_token");
+        out.user = u;
+    }
+    return out;
+}
+
 void insert_session(db::Connection& db, const SessionRow& s, const std::string& ip, const std::string& ua) {
     db.exec("INSERT INTO vidjil_session (token_hash, user_id, impersonator_id, uuid, created, last_seen, expires, "
             "client_ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "db/db.h"
+#include "model/users.h"
 
 namespace vidjil::model {
 
@@ -15,6 +16,13 @@ struct SessionRow {
 };
 
 std::optional<SessionRow> session_by_hash(db::Connection& db, const std::string& token_hash);
+// The session of a token hash and its user (nullopt user: the account is gone), in one query:
+// it runs on every request.
+struct SessionUser {
+    SessionRow session;
+    std::optional<User> user;
+};
+std::optional<SessionUser> session_with_user(db::Connection& db, const std::string& token_hash);
 void insert_session(db::Connection& db, const SessionRow& s, const std::string& ip, const std::string& user_agent);
 void touch_session(db::Connection& db, int64_t id, int64_t now);
 void set_session_user(db::Connection& db, int64_t id, int64_t user_id, std::optional<int64_t> impersonator);

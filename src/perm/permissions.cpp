@@ -11,10 +11,15 @@ Permissions::Permissions(db::Connection& db, int64_t user_id, std::string public
 void Permissions::load_groups() {
     if (loaded_) return;
     loaded_ = true;
-    if (user_id_ <= 0) return;
-    groups_ = model::member_groups(db_, user_id_);
-    parents_ = model::parents_of(db_, groups_);
-    capabilities_ = model::capabilities_of(db_, groups_);
+    if (user_id_ <= 0) {
+        admin_ = false;
+        return;
+    }
+    model::UserAcl acl = model::user_acl(db_, user_id_, admin_role_);
+    groups_ = std::move(acl.groups);
+    parents_ = std::move(acl.parents);
+    capabilities_ = std::move(acl.capabilities);
+    admin_ = acl.admin;
 }
 
 const std::set<int64_t>& Permissions::groups() {
@@ -23,6 +28,7 @@ const std::set<int64_t>& Permissions::groups() {
 }
 
 bool Permissions::is_admin() {
+    load_groups();
     if (!admin_) {
         auto admin_group = model::group_id_by_role(db_, admin_role_);
         admin_ = admin_group && groups().count(*admin_group) > 0;

@@ -12,6 +12,7 @@
 #include <ctime>
 #include <thread>
 
+#include "jobs/result_cache.h"
 #include "jobs/status.h"
 #include "runner/child.h"
 #include "util/log.h"
@@ -254,6 +255,8 @@ int Runner::run() {
             if (now - last_recover >= 60) {
                 recover();
                 last_recover = now;
+                // get_data cache entries nobody rebuilt for a day (sets deleted, old variants).
+                jobs::sweep_result_cache(cfg_, cfg_.get_int("GET_DATA_CACHE_MAX_AGE", 86400));
             }
             reap();
             finish_pending();

@@ -50,8 +50,9 @@ def test_demo_x5_run_get_data_and_analysis(env):
     assert s["timestamp"] == ["2024-02-03"] and s["info"] == ["first sample"] and s["names"] == ["Demo-X5"]
     assert s["config_id"] == [cid] and s["db_key"] == [""] and s["patient_id"] == [patient] and s["run_id"] == [-1]
     assert "0.1" in d["reads"]["distribution"] and "IGH" in d["reads"]["distribution"]
-    assert env.sql("SELECT COUNT(*) FROM user_log WHERE table_name = 'sample_set' AND record_id = ? AND msg = "
-                   "'load sample'", ss) == [["1"]]
+    # The read is recorded just after the answer is sent.
+    fx.wait_for(lambda: env.sql("SELECT COUNT(*) FROM user_log WHERE table_name = 'sample_set' AND record_id = ? "
+                                "AND msg = 'load sample'", ss) == [["1"]], timeout=10)
 
     dl = c.get("/vidjil/default/get_data", query={"sample_set_id": ss, "config": cid, "filename": "p.vidjil"})
     assert dl.header("content-type") == "application/json" and 'filename="p.vidjil"' in dl.header("content-disposition")

@@ -168,7 +168,7 @@ def test_delete_set_keeps_files_shared_with_other_sets(env):
     assert [q["sequence_file"]["id"] for q in lib.index_json(c, rid)["query"]] == [shared]
     assert lib.row_count(env, "auth_permission", "table_name = 'sample_set' AND record_id = ?", pid) == 0
     assert stored in lib.disk_state(env)  # no DIR_TRASH configured: the file is kept
-    assert lib.row_count(env, "vidjil_audit", "action = 'delete' AND record_id = ?", pid) == 1
+    assert lib.row_count(env, "vidjil_audit", "action = 'delete' AND table_name = 'sample_set' AND record_id = ?", pid) == 1
     assert lib.row_count(env, "user_log", "table_name = 'sample_set' AND record_id = ? AND msg LIKE ?", pid,
                          "%deleted%") == 1
 

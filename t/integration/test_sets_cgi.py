@@ -166,10 +166,10 @@ def test_audit_and_user_log_lines(env):
     assert log and log[0][0].startswith("127.0.0.1" + " " * 21 + " <%d> upload file 1 (a.fa)" % uid), log
     assert lib.row_count(env, "vidjil_audit", "action = 'read' AND table_name = 'sample_set' AND record_id = ? "
                          "AND user_id = ?", ssid, uid) >= 1
-    assert lib.row_count(env, "vidjil_audit", "action = 'upload' AND record_id = ?", fid) == 1
+    assert lib.row_count(env, "vidjil_audit", "action = 'upload' AND table_name = 'sequence_file' AND record_id = ?", fid) == 1
     stored = env.sql("SELECT data_file FROM sequence_file WHERE id = ?", fid)[0][0]
     c.get("/vidjil/sample_set/download_sequence_file/" + stored)
-    assert lib.row_count(env, "vidjil_audit", "action = 'download' AND record_id = ?", fid) == 1
+    assert lib.row_count(env, "vidjil_audit", "action = 'download' AND table_name = 'sequence_file' AND record_id = ?", fid) == 1
 
 
 def test_download_through_nginx_accel_redirect(env):
