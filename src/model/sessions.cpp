@@ -3,23 +3,6 @@
 
 namespace vidjil::model {
 
-std::optional<SessionRow> session_by_hash(db::Connection& db, const std::string& token_hash) {
-    auto r = db.query_one("SELECT id, user_id, impersonator_id, uuid, created, last_seen, expires "
-                          "FROM vidjil_session WHERE token_hash = ?",
-                          {token_hash});
-    if (!r) return std::nullopt;
-    SessionRow s;
-    s.id = r->integer("id");
-    s.user_id = r->integer("user_id");
-    s.impersonator_id = r->opt_int("impersonator_id");
-    s.uuid = r->str("uuid");
-    s.created = r->integer("created");
-    s.last_seen = r->integer("last_seen");
-    s.expires = r->integer("expires");
-    s.token_hash = token_hash;
-    return s;
-}
-
 std::optional<SessionUser> session_with_user(db::Connection& db, const std::string& token_hash) {
     auto r = db.query_one("SELECT s.id, s.user_id, s.impersonator_id, s.uuid, s.created, s.last_seen, s.expires, "
                           "u.id AS uid, u.email, u.first_name, u.last_name, u.password, u.action_token "

@@ -15,7 +15,6 @@ struct SessionRow {
     std::string uuid, token_hash;
 };
 
-std::optional<SessionRow> session_by_hash(db::Connection& db, const std::string& token_hash);
 // The session of a token hash and its user (nullopt user: the account is gone), in one query:
 // it runs on every request.
 struct SessionUser {
