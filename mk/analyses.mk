@@ -34,6 +34,6 @@ vidjil_runner_LDADD = $(VIDJIL_LIBS)
 t_unit_unit_tests_SOURCES += t/unit/test_analyses_command.cpp t/unit/test_analyses_inject.cpp
 
 dist_sql_DATA += sql/020-analyses-jobs.sql
-EXTRA_DIST += t/fixtures bench/get-data-bench bench/runner-overhead etc/cron.d/vidjil-runner
+EXTRA_DIST += t/fixtures bench/get-data-bench bench/runner-overhead bench/README-analyses etc/cron.d/vidjil-runner
 dist_man_MANS += man/vidjil-runner.8
 dist_nginxmap_DATA += nginx/programs.d/20-analyses.map
