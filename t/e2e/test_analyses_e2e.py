@@ -1,6 +1,7 @@
-"""End-to-end analyses through nginx: a lab user's patient with Demo-X5.fa, an analysis with the
+"""End-to-end analyses through nginx: a lab user's patient with Demo-X5.fa uploaded, an analysis with the
 test program as vidjil-algo, vidjil-runner completing it, get_data with the injected fields, an
 analysis saved and reloaded; precomputed AIRR imports; three time points of a patient fused."""
+import importlib.util
 import json
 import os
 import sys
@@ -8,6 +9,11 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
 import analyses_fixtures as fx  # noqa: E402
 import vtest  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location(
+    "sets_lib_analyses", os.path.join(os.path.dirname(os.path.abspath(__file__)), "test_sets_lib.py"))
+lib = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lib)
 
 
 def _lab(env):
@@ -18,8 +24,16 @@ def _lab(env):
 def test_demo_x5_run_get_data_and_analysis(env):
     src = fx.shared(env, "Demo-X5.fa")
     uid, c, group = _lab(env)
-    ss, patient = fx.make_set(env, group, first="Ada", last="Lovelace-" + env.unique(""), info="diagnosis #MRD")
-    sf, stored = fx.add_file(env, ss, "Demo-X5.fa", source=src, info="first sample", sampling_date="2024-02-03")
+    # The patient and the sample are made, and Demo-X5.fa uploaded, through the client's routes.
+    ss = lib.create_set(c, group, "patient", first_name="Ada", last_name="Lovelace-" + env.unique(""),
+                        info="diagnosis #MRD")
+    patient = int(env.sql("SELECT id FROM patient WHERE sample_set_id = ?", ss)[0][0])
+    sf = lib.create_sample(c, [ss], filename="Demo-X5.fa", info="first sample", sampling_date="2024-02-03")
+    up = lib.upload(c, sf, "Demo-X5.fa", open(src, "rb").read())
+    assert up.status == 200, up
+    stored = env.sql("SELECT data_file FROM sequence_file WHERE id = ?", sf)[0][0]
+    with open(os.path.join(lib.uploads_dir(env), stored), "rb") as f:
+        assert f.read() == open(src, "rb").read()
     cid = fx.make_config(env, name=env.unique("fixture-cfg"))
     answer = fx.request_run(c, ss, sf, cid)
     rid = answer["results_file_id"]
