@@ -1,5 +1,6 @@
 // FastCGI program for analysis requests and their outputs: default/run_request,
-// run_all_request, checkProcess, default/download/<file>, results_file/*.
+// run_all_request, checkProcess, default/download/<file>, results_file/*, and
+// file/restart_pre_process (a pre-process job queued again).
 #include "endpoints/analyses.h"
 
 using namespace vidjil::app;
@@ -32,6 +33,10 @@ int main() {
          {opt("results_file_id", Type::Int), opt("sample_set_id", Type::Int)}, ep::results_file_confirm},
         {"/vidjil/results_file/delete", GET_POST, Access::User,
          {opt("results_file_id", Type::Int), opt("sample_set_id", Type::Int)}, ep::results_file_delete},
+        {"/vidjil/results_file/run_all_patients", GET_POST, Access::User, {opt("config_id", Type::Int)},
+         ep::results_file_run_all_patients},
+        {"/vidjil/file/restart_pre_process", POST, Access::User, {opt("sequence_file_id", Type::Int, From::Any)},
+         ep::file_restart_pre_process},
     };
     return serve("vidjil-results", routes);
 }

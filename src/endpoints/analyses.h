@@ -25,6 +25,10 @@ Response save_analysis(Context& c);
 Response run_request(Context& c);
 Response run_all_request(Context& c);
 Response check_process(Context& c);
+// file/restart_pre_process: the pre-process of a file queued again (POST only).
+Response file_restart_pre_process(Context& c);
+// results_file/run_all_patients (admin): every patient result of a config computed again.
+Response results_file_run_all_patients(Context& c);
 Response default_download(Context& c);  // /vidjil/default/download/<stored name>
 
 // results_file/*

@@ -120,6 +120,59 @@ Response run_all_request(Context& c) {
     return Response::json_text(v);
 }
 
+Response file_restart_pre_process(Context& c) {
+    int64_t sf = c.params.get_int("sequence_file_id", 0);
+    const std::string prefix = "file/restart_pre_process : ";
+    // Unknown files are answered like files the user may not change.
+    if (sf <= 0 || !c.perm().can_modify_file(sf)) return Response::error(prefix + "permission denied");
+    auto file = model::sequence_file_by_id(c.db, sf);
+    if (!file) return Response::error(prefix + "permission denied");
+    if (!file->pre_process_id || *file->pre_process_id <= 0)
+        return Response::error(prefix + "this sequence file has no pre-process");
+    if (!file->data_file) return Response::error(prefix + "the sequence file has no data yet");
+    // Its output replaced the uploaded pair (kept aside): running it again would merge the output.
+    if (file->pre_process_flag == "COMPLETED" || file->pre_process_flag == "DONE")
+        return Response::error(prefix + "the pre-process of this file already completed");
+    int64_t pp = *file->pre_process_id;
+    if (!model::schedule_pre_process(c.db, sf, pp, c.user_id())) return Response::message("task already registered");
+    model::user_log(c.db, c.user_id(), "pre-process restarted", "sequence_file", sf);
+    c.audit("restart_pre_process", "sequence_file", sf, "pre-process " + std::to_string(pp));
+    Json::Value v(Json::objectValue);
+    v["redirect"] = "reload";
+    v["message"] = "{" + std::to_string(sf) + "} (" + std::to_string(pp) + "): process requested";
+    return Response::json_text(v);
+}
+
+Response results_file_run_all_patients(Context& c) {
+    if (!c.is_admin()) return c.admin_only_denied();
+    if (jobs::disk_nearly_full(c.cfg, jobs::results_dir(c.cfg))) return disk_full(c);
+    // The original selected no config here (model.md §3.2): the config is a required parameter.
+    int64_t config_id = c.params.get_int("config_id", 0);
+    auto config = config_id > 0 ? model::config_by_id(c.db, config_id) : std::nullopt;
+    if (!config) return Response::error("results_file/run_all_patients : id config needed");
+    int scheduled = 0, skipped = 0;
+    for (int64_t sf : model::patient_files_with_results(c.db, config_id)) {
+        auto file = model::sequence_file_by_id(c.db, sf);
+        if (!file || !file->data_file) continue;
+        db::Transaction tx(c.db);
+        model::lock_sequence_file(c.db, sf);
+        if (model::active_run(c.db, sf, config_id, "")) {  // already queued or running: not twice
+            ++skipped;
+            continue;
+        }
+        int64_t rid = model::schedule_run(c.db, sf, config_id, "", c.user_id(), waiting_for_pre_process(*file));
+        model::user_log(c.db, c.user_id(), "run requested with config " + config->name, "sequence_file", sf);
+        tx.commit();
+        c.audit("run_request", "results_file", rid, "file " + std::to_string(sf) + " config " + std::to_string(config_id));
+        ++scheduled;
+    }
+    Json::Value v(Json::objectValue);
+    v["success"] = "true";
+    v["message"] = "rerun all: " + std::to_string(scheduled) + " process(es) requested with config " + config->name +
+                   (skipped ? ", " + std::to_string(skipped) + " already queued or running" : "");
+    return Response::json_text(v);
+}
+
 Response check_process(Context& c) {
     // processId is the results-file id the client got from run_request (the original looked it
     // up as a task id too, which only worked when both ids happened to be equal).

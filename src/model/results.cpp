@@ -102,6 +102,18 @@ std::vector<int64_t> files_in_set(db::Connection& db, int64_t ss, const std::vec
     return out;
 }
 
+std::vector<int64_t> patient_files_with_results(db::Connection& db, int64_t config_id) {
+    std::vector<int64_t> out;
+    for (const auto& r : db.query("SELECT DISTINCT f.id FROM sequence_file f "
+                                  "JOIN sample_set_membership m ON m.sequence_file_id = f.id "
+                                  "JOIN sample_set s ON s.id = m.sample_set_id AND s.sample_type = 'patient' "
+                                  "JOIN results_file r ON r.sequence_file_id = f.id AND r.config_id = ? AND r.hidden = 'F' "
+                                  "WHERE f.data_file IS NOT NULL AND f.data_file <> '' ORDER BY f.id",
+                                  {config_id}))
+        out.push_back(r.integer(0));
+    return out;
+}
+
 void set_pre_process_flag(db::Connection& db, int64_t sf, const std::string& flag) {
     db.exec("UPDATE sequence_file SET pre_process_flag = ? WHERE id = ?", {flag, sf});
 }

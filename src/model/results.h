@@ -35,6 +35,9 @@ std::optional<SequenceFileRow> sequence_file_by_id(db::Connection& db, int64_t s
 bool file_in_set(db::Connection& db, int64_t sf, int64_t ss);
 // Of these ids, the files that belong to the set.
 std::vector<int64_t> files_in_set(db::Connection& db, int64_t ss, const std::vector<int64_t>& ids);
+// results_file/run_all_patients: files of patient sets, with data, holding a non-hidden result
+// of the config (the results to compute again).
+std::vector<int64_t> patient_files_with_results(db::Connection& db, int64_t config_id);
 void set_pre_process_flag(db::Connection& db, int64_t sf, const std::string& flag);
 // A completed pre-process: data_file becomes the merged reads, data_file2 NULL, flag COMPLETED,
 // pre_process_file the statistics (if any); the previous stored names are remembered in

@@ -63,3 +63,34 @@ def test_failed_pre_process_fails_the_waiting_analyses(env):
     assert env.sql("SELECT status FROM scheduler_task WHERE id = ?", task) == [["FAILED"]]
     assert env.sql("SELECT pre_process_flag, data_file FROM sequence_file WHERE id = ?", sf) == [["FAILED", r1]]
     assert fx.status_of(env, rid) == "FAILED" and "pre-process" in fx.job_of(env, rid)[0]
+
+
+def test_failed_pre_process_restarted_by_the_user(env):
+    c, ss, sf, r1, r2, task = _paired_file(env, "false")
+    assert fx.run_runner(env).returncode == 0
+    assert env.sql("SELECT pre_process_flag FROM sequence_file WHERE id = ?", sf) == [["FAILED"]]
+    assert c.get("/vidjil/file/restart_pre_process", query={"sequence_file_id": sf}).status == 405
+    other = fx.new_lab_user(env)[3]
+    assert other.post("/vidjil/file/restart_pre_process", query={"sequence_file_id": sf}).json() == \
+        {"success": "false", "message": "file/restart_pre_process : permission denied"}
+    assert other.post("/vidjil/file/restart_pre_process", query={"sequence_file_id": 10 ** 9}).json() == \
+        {"success": "false", "message": "file/restart_pre_process : permission denied"}
+    env.sql("UPDATE pre_process SET command = 'cat &file1& &file2& > &result&' WHERE id = (SELECT pre_process_id "
+            "FROM sequence_file WHERE id = ?)", sf)
+    pp = int(env.sql("SELECT pre_process_id FROM sequence_file WHERE id = ?", sf)[0][0])
+    a = c.post("/vidjil/file/restart_pre_process", form=[("sequence_file_id", str(sf))]).json()
+    assert a == {"redirect": "reload", "message": "{%d} (%d): process requested" % (sf, pp)}, a
+    assert env.sql("SELECT pre_process_flag FROM sequence_file WHERE id = ?", sf) == [["WAIT"]]
+    again = c.post("/vidjil/file/restart_pre_process", query={"sequence_file_id": sf}).json()
+    assert again == {"message": "task already registered"}, again
+    assert env.sql("SELECT COUNT(*) FROM scheduler_task WHERE task_name = 'pre_process' AND args = ? AND status = "
+                   "'QUEUED'", "[%d, %d]" % (pp, sf)) == [["1"]]
+    assert fx.run_runner(env).returncode == 0
+    assert env.sql("SELECT pre_process_flag, data_file2 FROM sequence_file WHERE id = ?", sf) == [["COMPLETED", "NULL"]]
+    done = c.post("/vidjil/file/restart_pre_process", query={"sequence_file_id": sf}).json()
+    assert done["success"] == "false" and "already completed" in done["message"], done
+    cid = fx.make_config(env)
+    rid = fx.request_run(c, ss, sf, cid)["results_file_id"]
+    assert fx.run_runner(env).returncode == 0 and fx.status_of(env, rid) == "COMPLETED"
+    assert env.sql("SELECT COUNT(*) FROM user_log WHERE table_name = 'sequence_file' AND record_id = ? AND msg = "
+                   "'pre-process restarted'", sf) == [["1"]]
