@@ -1,6 +1,6 @@
 // FastCGI program for analysis requests and their outputs: default/run_request,
 // run_all_request, checkProcess, default/download/<file>, results_file/*, and
-// file/restart_pre_process (a pre-process job queued again).
+// file/restart_pre_process (a pre-process job queued again), sample_set/custom (comparing results).
 #include "endpoints/analyses.h"
 
 using namespace vidjil::app;
@@ -37,6 +37,10 @@ int main() {
          ep::results_file_run_all_patients},
         {"/vidjil/file/restart_pre_process", POST, Access::User, {opt("sequence_file_id", Type::Int, From::Any)},
          ep::file_restart_pre_process},
+        {"/vidjil/sample_set/custom", GET_POST, Access::User,
+         {opt("id", Type::Int, From::Query), opt("config_id", Type::Int, From::Query),
+          opt("filter", Type::Text, From::Query, 1024), opt("custom_list", Type::Int, From::Query)},
+         ep::sample_set_custom},
     };
     return serve("vidjil-results", routes);
 }

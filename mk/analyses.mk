@@ -13,7 +13,7 @@ libvidjil_a_SOURCES += \
 	src/runner/job_process.cpp src/runner/job_pre_process.cpp \
 	src/endpoints/analyses.h src/endpoints/analyses_data.cpp \
 	src/endpoints/analyses_saved.cpp src/endpoints/analyses_account.cpp src/endpoints/jobs_requests.cpp \
-	src/endpoints/results_file_pages.cpp src/endpoints/configs_pages.cpp src/endpoints/preprocess_pages.cpp
+	src/endpoints/results_file_pages.cpp src/endpoints/results_compare.cpp src/endpoints/configs_pages.cpp src/endpoints/preprocess_pages.cpp
 
 cgibin_PROGRAMS += cgi-bin/get_data cgi-bin/get_analysis cgi-bin/results cgi-bin/config cgi-bin/my_account
 cgi_bin_get_data_SOURCES = cgi-bin/get_data.cpp

@@ -29,6 +29,8 @@ Response check_process(Context& c);
 Response file_restart_pre_process(Context& c);
 // results_file/run_all_patients (admin): every patient result of a config computed again.
 Response results_file_run_all_patients(Context& c);
+// sample_set/custom: results of readable sets to compare (api.md §4.3).
+Response sample_set_custom(Context& c);
 Response default_download(Context& c);  // /vidjil/default/download/<stored name>
 
 // results_file/*

@@ -114,6 +114,57 @@ std::vector<int64_t> patient_files_with_results(db::Connection& db, int64_t conf
     return out;
 }
 
+std::vector<CustomRow> custom_candidates(db::Connection& db, const std::optional<std::set<int64_t>>& sets,
+                                         std::optional<int64_t> only_set, int64_t config_id, size_t limit) {
+    std::vector<CustomRow> out;
+    if (sets && sets->empty()) return out;
+    std::string sql =
+        "SELECT r.id, f.id, r.config_id, m.sample_set_id, f.filename, DATE_FORMAT(f.sampling_date, '%Y-%m-%d'), "
+        "f.info, c.name, DATE_FORMAT(r.run_date, '%Y-%m-%d %H:%i:%s'), s.sample_type, "
+        "COALESCE(p.id, u.id, g.id), p.first_name, p.last_name, COALESCE(u.name, g.name) "
+        "FROM results_file r JOIN sequence_file f ON f.id = r.sequence_file_id "
+        "JOIN sample_set_membership m ON m.sequence_file_id = f.id JOIN sample_set s ON s.id = m.sample_set_id "
+        "LEFT JOIN config c ON c.id = r.config_id "
+        "LEFT JOIN patient p ON s.sample_type = 'patient' AND p.sample_set_id = s.id "
+        "LEFT JOIN run u ON s.sample_type = 'run' AND u.sample_set_id = s.id "
+        "LEFT JOIN generic g ON s.sample_type NOT IN ('patient', 'run') AND g.sample_set_id = s.id "
+        "WHERE r.hidden = 'F' AND r.data_file IS NOT NULL AND r.data_file <> ''";
+    db::Params p;
+    if (only_set) {
+        sql += " AND m.sample_set_id = ?";
+        p.emplace_back(*only_set);
+    }
+    if (sets) {
+        sql += " AND m.sample_set_id IN (" + placeholders(sets->size()) + ")";
+        for (int64_t id : *sets) p.emplace_back(id);
+    }
+    if (config_id >= 0) {
+        sql += " AND r.config_id = ?";
+        p.emplace_back(config_id);
+    }
+    sql += " ORDER BY r.run_date DESC, r.id DESC, m.sample_set_id LIMIT ?";
+    p.emplace_back(static_cast<int64_t>(limit));
+    for (const auto& r : db.query(sql, p)) {
+        CustomRow c;
+        c.results_file_id = r.integer(0);
+        c.sequence_file_id = r.integer(1);
+        c.config_id = r.integer(2, 0);
+        c.sample_set_id = r.integer(3);
+        c.filename = r.str(4);
+        c.sampling_date = r.str(5);
+        c.info = r.str(6);
+        c.config_name = r.str(7);
+        c.run_date = r.str(8);
+        c.sample_type = r.str(9);
+        c.detail_id = r.integer(10, 0);
+        c.first_name = r.str(11);
+        c.last_name = r.str(12);
+        c.set_name = r.str(13);
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
 void set_pre_process_flag(db::Connection& db, int64_t sf, const std::string& flag) {
     db.exec("UPDATE sequence_file SET pre_process_flag = ? WHERE id = ?", {flag, sf});
 }

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,16 @@ std::vector<int64_t> files_in_set(db::Connection& db, int64_t ss, const std::vec
 // results_file/run_all_patients: files of patient sets, with data, holding a non-hidden result
 // of the config (the results to compute again).
 std::vector<int64_t> patient_files_with_results(db::Connection& db, int64_t config_id);
+
+// sample_set/custom: completed, non-hidden results with their file, one set holding the file
+// (with its patient/run/generic names) and config; newest first. `sets`: only files of these
+// sets (nullopt: any set); `only_set`: only files of that set; config_id -1: any config.
+struct CustomRow {
+    int64_t results_file_id = 0, sequence_file_id = 0, config_id = 0, sample_set_id = 0, detail_id = 0;
+    std::string filename, sampling_date, info, config_name, run_date, sample_type, first_name, last_name, set_name;
+};
+std::vector<CustomRow> custom_candidates(db::Connection& db, const std::optional<std::set<int64_t>>& sets,
+                                         std::optional<int64_t> only_set, int64_t config_id, size_t limit);
 void set_pre_process_flag(db::Connection& db, int64_t sf, const std::string& flag);
 // A completed pre-process: data_file becomes the merged reads, data_file2 NULL, flag COMPLETED,
 // pre_process_file the statistics (if any); the previous stored names are remembered in
