@@ -1,6 +1,6 @@
 // FastCGI program for analysis requests and their outputs: default/run_request,
 // run_all_request, checkProcess, default/download/<file>, results_file/*, and
-// file/restart_pre_process (a pre-process job queued again), sample_set/custom (comparing results).
+// file/restart_pre_process (a pre-process job queued again), sample_set/custom and multi_sample_stats (comparing results).
 #include "endpoints/analyses.h"
 
 using namespace vidjil::app;
@@ -41,6 +41,10 @@ int main() {
          {opt("id", Type::Int, From::Query), opt("config_id", Type::Int, From::Query),
           opt("filter", Type::Text, From::Query, 1024), opt("custom_list", Type::Int, From::Query)},
          ep::sample_set_custom},
+        {"/vidjil/sample_set/multi_sample_stats", GET_POST, Access::User,
+         {opt("sample_set_id", Type::Int), opt("config_id", Type::Int), opt("results_ids", Type::Int),
+          opt("results_ids[]", Type::Int)},
+         ep::sample_set_multi_sample_stats},
     };
     return serve("vidjil-results", routes);
 }

@@ -31,6 +31,8 @@ Response file_restart_pre_process(Context& c);
 Response results_file_run_all_patients(Context& c);
 // sample_set/custom: results of readable sets to compare (api.md §4.3).
 Response sample_set_custom(Context& c);
+// sample_set/multi_sample_stats: the QC table of results (api.md §3.3, §4.3).
+Response sample_set_multi_sample_stats(Context& c);
 Response default_download(Context& c);  // /vidjil/default/download/<stored name>
 
 // results_file/*

@@ -1,13 +1,20 @@
 // sample_set/custom: the page where a user picks results of any sets they may read and compares
-// them (default/get_custom_data), or previews their quality (sample_set/multi_sample_stats).
+// them (default/get_custom_data); sample_set/multi_sample_stats: the quality table of picked
+// results.
 #include <algorithm>
+#include <cstdio>
+#include <iterator>
 #include <map>
 
 #include "endpoints/analyses.h"
+#include "jobs/paths.h"
 #include "model/analyses.h"
 #include "model/configs.h"
 #include "model/results.h"
+#include "model/sequence_files.h"
+#include "util/fs.h"
 #include "util/text.h"
+#include "vidjil/vidjil_file.h"
 
 namespace vidjil::endpoints {
 
@@ -119,6 +126,167 @@ Response sample_set_custom(Context& c) {
     d.set("all_selected", config_id < 0);
     c.audit("custom", "sample_set", id > 0 ? std::optional<int64_t>(id) : std::nullopt, "filter " + filter);
     return c.page("sample_set/custom", d);
+}
+
+}  // namespace vidjil::endpoints
+
+namespace vidjil::endpoints {
+
+namespace {
+
+// Columns of the QC table, in the order the client numbers them (1-based, api.md §4.3).
+const char* kStatsColumns[] = {"sets", "sample", "config_name", "mapped_reads", "mapped_reads_number",
+                               "mean_length", "read_lengths", "loci", "clones_5", "intra_contamination",
+                               "main_clone", "merged_reads", "pre_process", "shannon", "pielou", "simpson"};
+// Hidden until the user shows them (updateDisplayAccordingToConfig).
+const char* kHiddenColumns = "[7, 10, 12, 13]";
+
+double first_number(const Json::Value& v) {
+    if (v.isArray() && !v.empty() && v[0].isNumeric()) return v[0].asDouble();
+    if (v.isNumeric()) return v.asDouble();
+    return 0;
+}
+
+std::string fixed(double v, int decimals) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+    return buf;
+}
+
+std::string percent(double part, double whole) { return whole > 0 ? fixed(100.0 * part / whole, 2) + "%" : ""; }
+
+// The statistics of one sample's result (its first sample when several are fused).
+std::vector<std::string> stats_of(const Json::Value& r) {
+    const Json::Value& reads = r["reads"];
+    double total = first_number(reads["total"]), segmented = first_number(reads["segmented"]);
+    double len_sum = 0, len_reads = 0, len_min = 0, len_max = 0;
+    int big = 0;
+    std::string main_clone;
+    double main_reads = -1;
+    for (const auto& cl : r["clones"]) {
+        double n = first_number(cl["reads"]), len = first_number(cl["_average_read_length"]);
+        if (len > 0 && n > 0) {
+            len_sum += len * n;
+            len_reads += n;
+            len_min = len_min == 0 ? len : std::min(len_min, len);
+            len_max = std::max(len_max, len);
+        }
+        if (segmented > 0 && n >= 0.05 * segmented) ++big;
+        if (n > main_reads) {
+            main_reads = n;
+            main_clone = cl.isMember("name") && cl["name"].isString() ? cl["name"].asString() : cl["id"].asString();
+        }
+    }
+    std::string loci;
+    if (reads["germline"].isObject())
+        for (const auto& locus : reads["germline"].getMemberNames())
+            if (first_number(reads["germline"][locus]) > 0) loci += (loci.empty() ? "" : " ") + locus;
+    const Json::Value& div = r["diversity"];
+    auto index = [&](const char* key) {
+        const Json::Value& v = div.isObject() ? div[key] : Json::Value();
+        return v.isNull() ? std::string() : fixed(first_number(v), 3);
+    };
+    double merged = first_number(reads["merged"]);
+    return {percent(segmented, total),
+            fixed(segmented, 0),
+            len_reads > 0 ? fixed(len_sum / len_reads, 1) : "",
+            len_reads > 0 ? fixed(len_min, 0) + "-" + fixed(len_max, 0) : "",
+            loci,
+            std::to_string(big),
+            "",  // intra-run contamination: not computed by this server
+            main_clone.empty() ? "" : main_clone + " (" + percent(main_reads, segmented) + ")",
+            merged > 0 ? percent(merged, total) : "",
+            "",
+            index("index_H_entropy"),
+            index("index_E_equitability"),
+            index("index_Ds_diversity")};
+}
+
+}  // namespace
+
+Response sample_set_multi_sample_stats(Context& c) {
+    int64_t ss = c.params.get_int("sample_set_id", 0);
+    std::vector<int64_t> ids = c.params.int_list("results_ids");
+    for (int64_t id : c.params.int_list("results_ids[]")) ids.push_back(id);
+    int64_t config_id = c.params.get_int("config_id", 0);
+    if (ss <= 0 || (ids.empty() && config_id <= 0))
+        return Response::message("Missing sample_set_id and results_ids or config_id in query");
+    std::vector<files::SampleRecord> records;
+    if (ids.empty()) {
+        // The newest non-hidden result of each file of the set for the config.
+        if (!c.perm().can_view_sample_set(ss)) return Response::message("access denied");
+        std::map<int64_t, bool> seen;
+        for (auto& r : model::sample_records(c.db, ss, config_id))
+            if (!seen[r.sequence_file_id] && !r.results_data_file.empty()) {
+                seen[r.sequence_file_id] = true;
+                records.push_back(r);
+            }
+    } else {
+        if (ids.size() > 200) return Response::message("too many results selected");
+        for (int64_t rid : ids) {
+            auto r = model::sample_record(c.db, rid);
+            // Every result must be readable (through any set holding its file).
+            if (!r || !c.perm().can_view_file(r->sequence_file_id)) return Response::message("access denied");
+            records.push_back(*r);
+        }
+    }
+    render::Data rows = render::list();
+    Json::Value tsv(Json::arrayValue);
+    Json::Value head(Json::arrayValue);
+    for (const char* col : kStatsColumns) head.append(col);
+    tsv.append(head);
+    for (const auto& rec : records) {
+        auto result = model::result_by_id(c.db, rec.results_file_id);
+        std::string sets;
+        for (int64_t s : model::sets_holding_file(c.db, rec.sequence_file_id))
+            if (c.perm().can_view_sample_set(s))
+                if (auto info = model::set_info(c.db, s))
+                    sets += (sets.empty() ? "" : ", ") + model::display_name(*info, c.perm().can_view_info(s), c.is_admin());
+        auto config = result && result->config_id ? model::config_by_id(c.db, *result->config_id) : std::nullopt;
+        std::vector<std::string> cells = {sets, rec.filename, config ? config->name : ""};
+        auto path = result && result->data_file ? jobs::stored_result_path(c.cfg, *result->data_file) : std::nullopt;
+        std::vector<std::string> stats;
+        try {
+            if (!path || !fs::exists(*path)) throw files::FormatError("the result file is missing on the server");
+            stats = stats_of(files::load_vidjil(*path));
+        } catch (const files::FormatError& e) {
+            stats.assign(13, "");
+            stats[0] = std::string("unreadable: ") + e.what();
+        }
+        cells.insert(cells.end(), stats.begin(), stats.end());
+        auto pp = model::sequence_file_by_id(c.db, rec.sequence_file_id);
+        if (pp && pp->pre_process_id)
+            if (auto p = model::pre_process_by_id(c.db, *pp->pre_process_id)) cells[12] = p->name;
+        render::Data row;
+        render::Data tds = render::list();
+        Json::Value line(Json::arrayValue);
+        for (const auto& v : cells) {
+            render::Data td;
+            td.set("value", v);
+            tds.push_back(td);
+            line.append(v);
+        }
+        tsv.append(line);
+        row.set("cells", tds);
+        row.set("sfid", std::to_string(rec.sequence_file_id));
+        row.set("open_js", "{'sample_set_id': " + std::to_string(ss) + ", 'custom': [" +
+                               std::to_string(rec.results_file_id) + "]}");
+        rows.push_back(row);
+        c.audit("multi_sample_stats", "results_file", rec.results_file_id);
+    }
+    render::Data d;
+    render::Data columns = render::list();
+    for (size_t i = 0; i < std::size(kStatsColumns); ++i) {
+        render::Data col;
+        col.set("n", std::to_string(i + 1));
+        col.set("name", kStatsColumns[i]);
+        columns.push_back(col);
+    }
+    d.set("columns", columns);
+    d.set("rows", rows);
+    d.set("export_js", render::js_string(files::write_compact(tsv)));
+    d.set("hidden_js", kHiddenColumns);
+    return c.page("sample_set/multi_sample_stats", d);
 }
 
 }  // namespace vidjil::endpoints

@@ -84,3 +84,32 @@ def test_compare_search_respects_anonymisation(env):
     assert 'compare_line_sample_%d"' % rids[0] in page and last not in page and ">Zul<" in page
     assert 'compare_line_sample_%d"' % rids[0] not in _custom(reader, id=ss, filter=last).text
     assert 'compare_line_sample_%d"' % rids[0] in _custom(c, id=ss, filter=last).text
+
+
+def test_quality_table_of_picked_results(env):
+    email, pw, uid, c = fx.new_lab_user(env)
+    group = fx.personal_group(env, uid)
+    cid = fx.make_config(env)
+    ss, rids = _results(env, c, group, "Qc" + env.unique(""), 2, cid)
+    assert fx.run_runner(env).returncode == 0
+    page = c.post("/vidjil/sample_set/multi_sample_stats", query={"results_ids": rids, "sample_set_id": ss})
+    text = page.text
+    assert page.status == 200 and 'id="table"' in text and 'id="db_table_container_x_scroll"' in text, page
+    for n in range(1, 17):
+        assert 'id="checkbox_header_%d"' % n in text and "toggleColumn(%d, m.localStorage)" % n in text
+    assert '<div class="afterAjaxScript">updateDisplayAccordingToConfig([7, 10, 12, 13])</div>' in text
+    sfs = [int(env.sql("SELECT sequence_file_id FROM results_file WHERE id = ?", r)[0][0]) for r in rids]
+    for sf in sfs:
+        assert 'id="open_sample_result_%d"' % sf in text
+    # A row: sets, sample, config, mapped reads (2 of 2), number, mean length, lengths, loci...
+    assert "<td>sample-0.fa</td>" in text and "<td>100.00%</td><td>2</td>" in text and "<td>IGH</td>" in text
+    assert 'id="download_statsQC"' in text and "m.exportStatsQC(" in text and "mapped_reads_number" in text
+    by_config = c.post("/vidjil/sample_set/multi_sample_stats", query={"config_id": cid, "sample_set_id": ss}).text
+    assert all('id="open_sample_result_%d"' % sf in by_config for sf in sfs)
+    assert c.post("/vidjil/sample_set/multi_sample_stats", query={"sample_set_id": ss}).json() == \
+        {"message": "Missing sample_set_id and results_ids or config_id in query"}
+    other = fx.new_lab_user(env)[3]
+    assert other.post("/vidjil/sample_set/multi_sample_stats", query={"results_ids": rids, "sample_set_id": ss}).json() \
+        == {"message": "access denied"}
+    assert other.post("/vidjil/sample_set/multi_sample_stats", query={"config_id": cid, "sample_set_id": ss}).json() \
+        == {"message": "access denied"}
