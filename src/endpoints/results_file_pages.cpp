@@ -167,6 +167,14 @@ Response results_file_index(Context& c) {
     }
     d.set("results", rows);
     d.set("count", std::to_string(lines.size()));
+    render::Data configs = render::list();
+    for (const auto& cfg : model::all_configs(c.db)) {
+        render::Data o;
+        o.set("id", std::to_string(cfg.id));
+        o.set("name", cfg.name);
+        configs.push_back(o);
+    }
+    d.set("configs", configs);
     return c.page("results_file/index", d);
 }
 

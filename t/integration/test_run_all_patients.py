@@ -30,6 +30,9 @@ def test_run_all_patients_reschedules_each_patient_result_once(env):
 
     assert c.post("/vidjil/results_file/run_all_patients", query={"config_id": cid}).json()["message"] == "access denied"
     admin = env.admin()
+    index = admin.post("/vidjil/results_file/index").text
+    assert 'id="run_all_patients_config"' in index and '<option value="%d">' % cid in index
+    assert "db.call('results_file/run_all_patients', {'config_id': $('#run_all_patients_config').val()})" in index
     missing = admin.post("/vidjil/results_file/run_all_patients").json()
     assert missing == {"success": "false", "message": "results_file/run_all_patients : id config needed"}, missing
     a = admin.post("/vidjil/results_file/run_all_patients", query={"config_id": cid}).json()
