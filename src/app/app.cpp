@@ -9,12 +9,11 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <set>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <set>
 
 #include "http/origin.h"
 #include "model/events.h"

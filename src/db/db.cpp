@@ -147,16 +147,18 @@ Rows Connection::run(const std::string& sql, const Params& params, bool want_row
         last_ok_ = std::chrono::steady_clock::now();
         return rows;
     }
-    // The first statement on a link ensure() did not ping: if the link turns out to be dead,
-    // nothing ran on it, so connect again and run the statement once more.
+    // The first statement on a link ensure() did not ping: if the link was already closed when
+    // the statement was sent (server restarted, connection killed), nothing ran, so connect
+    // again and run it once more. A link lost while the server worked (CR_SERVER_LOST) is not
+    // retried: the statement may have run.
     unverified_ = false;
     const bool in_tx = in_tx_;
     try {
         Rows rows = run_once(sql, params, want_rows, affected);
         last_ok_ = std::chrono::steady_clock::now();
         return rows;
-    } catch (const Unavailable&) {
-        if (in_tx) throw;
+    } catch (const Unavailable& e) {
+        if (in_tx || (e.code() != CR_SERVER_GONE_ERROR && e.code() != ER_CONNECTION_KILLED)) throw;
         ensure();
         Rows rows = run_once(sql, params, want_rows, affected);
         last_ok_ = std::chrono::steady_clock::now();

@@ -99,8 +99,8 @@ public:
 
     // Connects if needed and checks the link is alive (persistent FastCGI processes call this
     // before each request). A link used less than a second ago is not pinged (one round trip
-    // less per request): if the server went away meanwhile, the first statement reconnects and
-    // runs again, which is safe because nothing ran on the lost link. Throws Unavailable.
+    // less per request): if it turns out to have been closed meanwhile, the first statement
+    // reconnects and is sent again (it never reached the server). Throws Unavailable.
     void ensure();
     Rows query(const std::string& sql, const Params& params = {});
     std::optional<Row> query_one(const std::string& sql, const Params& params = {});

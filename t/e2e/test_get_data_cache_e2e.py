@@ -189,3 +189,19 @@ def test_persistent_workers_are_replaced_when_one_dies(env):
     for _ in range(6):  # both workers answer
         assert _get(c, ss, cid).body == body
     assert workers[1] in _children(supervisor)
+
+
+def test_killed_database_connections_are_reopened(env):
+    """A persistent worker's database link that was closed by the server (restart, KILL, timeout)
+    is reopened by the next request, which answers normally (not a 503)."""
+    c, ss, sf, cid, _ = _patient_with_result(env)
+    body = _get(c, ss, cid).body
+    for _ in range(3):
+        assert _get(c, ss, cid).body == body  # warm both workers' links
+        ids = [r[0] for r in env.sql("SELECT id FROM information_schema.processlist WHERE user = 'vidjil'")]
+        for i in ids:
+            env.sql("KILL CONNECTION %d" % int(i))
+        for _ in range(4):  # within the second: no ping, the first statement meets the closed link
+            a = _get(c, ss, cid)
+            assert a.status == 200 and a.body == body, a
+    assert c.get("/vidjil/default/whoami").json()["id"]
