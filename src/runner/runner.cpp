@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -213,8 +214,12 @@ void Runner::shutdown() {
         if (pid > 0) {
             auto it = slots_.find(pid);
             if (it != slots_.end()) {
-                model::end_job(db_, it->second.exec->job().task_id, ctx_.host, ctx_.pid, jobs::QUEUED,
-                               "the runner was stopped while the job ran; queued again");
+                try {
+                    model::end_job(db_, it->second.exec->job().task_id, ctx_.host, ctx_.pid, jobs::QUEUED,
+                                   "the runner was stopped while the job ran; queued again");
+                } catch (const db::Unavailable&) {
+                    // Left RUNNING under this (soon gone) pid: the next runner queues it again.
+                }
                 slots_.erase(it);
             }
             continue;
@@ -243,44 +248,57 @@ int Runner::run() {
     for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, s);
     sigprocmask(SIG_BLOCK, &set, nullptr);
     double heartbeat_every = static_cast<double>(cfg_.get_int("RUNNER_HEARTBEAT", 10));
-    double last_heartbeat = 0, last_recover = -1e9, db_down_since = 0;
+    double last_heartbeat = 0, last_recover = -1e9;
+    // While the database is away: tries after 1, 2, 4... s, at most RUNNER_DB_BACKOFF apart.
+    double db_down_since = 0, db_delay = 0, next_db_try = 0;
     double db_patience = static_cast<double>(cfg_.get_int("RUNNER_DB_RETRY", 300));
+    double db_backoff = std::max(1.0, static_cast<double>(cfg_.get_int("RUNNER_DB_BACKOFF", 30)));
     log::info("runner on " + ctx_.host + " (pid " + std::to_string(ctx_.pid) + "), at most " +
               std::to_string(max_jobs_) + " job(s) at a time" + (opt_.watch ? ", watching" : ""));
     for (;;) {
         double now = monotonic();
         bool claimed = false;
-        try {
-            db_.ensure();
-            if (now - last_recover >= 60) {
-                recover();
-                last_recover = now;
-                // get_data cache entries nobody rebuilt for a day (sets deleted, old variants).
-                jobs::sweep_result_cache(cfg_, cfg_.get_int("GET_DATA_CACHE_MAX_AGE", 86400));
+        // Children are looked after even while the database is away: an ended one waits in
+        // pending_ for its rows, and time limits still hold.
+        reap();
+        enforce_timeouts(now);
+        if (now >= next_db_try) {  // on SIGTERM too: results of ended programs are stored first
+            try {
+                db_.ensure();
+                if (now - last_recover >= 60) {
+                    recover();
+                    last_recover = now;
+                    // get_data cache entries nobody rebuilt for a day (sets deleted, old variants).
+                    jobs::sweep_result_cache(cfg_, cfg_.get_int("GET_DATA_CACHE_MAX_AGE", 86400));
+                }
+                finish_pending();
+                if (!slots_.empty() && now - last_heartbeat >= heartbeat_every) {
+                    model::heartbeat(db_, ctx_.host, ctx_.pid, std::time(nullptr));
+                    last_heartbeat = now;
+                }
+                claimed = fill_slots();
+                if (db_down_since != 0) log::info("database reachable again");
+                db_down_since = db_delay = next_db_try = 0;
+            } catch (const db::Unavailable& e) {
+                if (db_down_since == 0) db_down_since = now;
+                db_delay = db_delay == 0 ? 1 : std::min(db_delay * 2, db_backoff);
+                next_db_try = now + db_delay;
+                last_recover = -1e9;  // once it is back, look for jobs lost meanwhile
+                log::error(std::string("database unavailable: ") + e.what() + "; trying again in " +
+                           std::to_string(static_cast<int>(db_delay)) + " s");
+                if (!opt_.watch && slots_.empty() && now - db_down_since > db_patience) {
+                    log::error("giving up: the jobs still held are recovered by the next runner");
+                    return 1;
+                }
             }
-            reap();
-            finish_pending();
-            enforce_timeouts(now);
-            if (!slots_.empty() && now - last_heartbeat >= heartbeat_every) {
-                model::heartbeat(db_, ctx_.host, ctx_.pid, std::time(nullptr));
-                last_heartbeat = now;
-            }
-            claimed = fill_slots();
-            db_down_since = 0;
-        } catch (const db::Unavailable& e) {
-            if (db_down_since == 0) db_down_since = now;
-            log::error(std::string("database unavailable: ") + e.what());
-            last_recover = -1e9;  // once it is back, look for jobs lost meanwhile
-            if (!opt_.watch && slots_.empty() && now - db_down_since > db_patience) {
-                log::error("giving up: the jobs still held are recovered by the next runner");
-                return 1;
-            }
-            wait_event(2);
-            continue;
         }
         if (stop_) {
             shutdown();
             return 0;
+        }
+        if (db_down_since != 0) {
+            wait_event(std::clamp(next_db_try - monotonic(), 0.05, 1.0));
+            continue;
         }
         if (claimed) continue;  // more may be waiting: look again before sleeping
         if (!opt_.watch && slots_.empty() && pending_.empty()) return 0;
