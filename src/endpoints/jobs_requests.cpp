@@ -133,6 +133,15 @@ Response file_restart_pre_process(Context& c) {
     // Its output replaced the uploaded pair (kept aside): running it again would merge the output.
     if (file->pre_process_flag == "COMPLETED" || file->pre_process_flag == "DONE")
         return Response::error(prefix + "the pre-process of this file already completed");
+    // Only a failed pre-process is run again (the flag, or its task when the flag was left
+    // behind); one still queued or running is "already registered", one never queued (the second
+    // file of the pair not uploaded yet) is left to file/upload.
+    auto task = file->pre_process_task_id ? model::task_status(c.db, *file->pre_process_task_id) : std::nullopt;
+    bool failed = file->pre_process_flag == "FAILED" || (task && (*task == jobs::FAILED || *task == jobs::TIMEOUT));
+    if (!failed) {
+        if (task && !jobs::is_terminal(*task)) return Response::message("task already registered");
+        return Response::error(prefix + "the pre-process of this file has not failed");
+    }
     int64_t pp = *file->pre_process_id;
     if (!model::schedule_pre_process(c.db, sf, pp, c.user_id())) return Response::message("task already registered");
     model::user_log(c.db, c.user_id(), "pre-process restarted", "sequence_file", sf);

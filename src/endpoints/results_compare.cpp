@@ -10,6 +10,7 @@
 #include "jobs/paths.h"
 #include "model/analyses.h"
 #include "model/configs.h"
+#include "model/events.h"
 #include "model/results.h"
 #include "model/sequence_files.h"
 #include "util/fs.h"
@@ -124,6 +125,7 @@ Response sample_set_custom(Context& c) {
     }
     d.set("configs", configs);
     d.set("all_selected", config_id < 0);
+    model::user_log(c.db, c.user_id(), "load compare list", "sample_set", id > 0 ? id : 0);
     c.audit("custom", "sample_set", id > 0 ? std::optional<int64_t>(id) : std::nullopt, "filter " + filter);
     return c.page("sample_set/custom", d);
 }
@@ -211,10 +213,11 @@ Response sample_set_multi_sample_stats(Context& c) {
     int64_t config_id = c.params.get_int("config_id", 0);
     if (ss <= 0 || (ids.empty() && config_id <= 0))
         return Response::message("Missing sample_set_id and results_ids or config_id in query");
+    // The set is named in the open links and the log: it must be readable too.
+    if (!c.perm().can_view_sample_set(ss)) return Response::message("access denied");
     std::vector<files::SampleRecord> records;
     if (ids.empty()) {
         // The newest non-hidden result of each file of the set for the config.
-        if (!c.perm().can_view_sample_set(ss)) return Response::message("access denied");
         std::map<int64_t, bool> seen;
         for (auto& r : model::sample_records(c.db, ss, config_id))
             if (!seen[r.sequence_file_id] && !r.results_data_file.empty()) {
@@ -247,6 +250,8 @@ Response sample_set_multi_sample_stats(Context& c) {
         auto path = result && result->data_file ? jobs::stored_result_path(c.cfg, *result->data_file) : std::nullopt;
         std::vector<std::string> stats;
         try {
+            if (!result || !result->data_file || result->data_file->empty())
+                throw files::FormatError("this analysis has no result yet");
             if (!path || !fs::exists(*path)) throw files::FormatError("the result file is missing on the server");
             stats = stats_of(files::load_vidjil(*path));
         } catch (const files::FormatError& e) {
@@ -274,6 +279,8 @@ Response sample_set_multi_sample_stats(Context& c) {
         rows.push_back(row);
         c.audit("multi_sample_stats", "results_file", rec.results_file_id);
     }
+    model::user_log(c.db, c.user_id(), "load multi sample stats (" + std::to_string(records.size()) + " results)",
+                    "sample_set", ss);
     render::Data d;
     render::Data columns = render::list();
     for (size_t i = 0; i < std::size(kStatsColumns); ++i) {

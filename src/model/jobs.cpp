@@ -146,6 +146,12 @@ std::optional<Job> job_by_task(db::Connection& db, int64_t task) {
     return job_of_row(*r);
 }
 
+std::optional<std::string> task_status(db::Connection& db, int64_t task) {
+    auto r = db.query_one("SELECT status FROM scheduler_task WHERE id = ?", {task});
+    if (!r) return std::nullopt;
+    return r->str(0);
+}
+
 std::optional<Job> job_of_result(db::Connection& db, int64_t rid) {
     auto r = db.query_one(std::string(kJobColumns) +
                               "JOIN results_file r ON r.scheduler_task_id = t.id WHERE r.id = ?",

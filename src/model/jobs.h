@@ -44,6 +44,8 @@ std::optional<int64_t> schedule_pre_process(db::Connection& db, int64_t sequence
 
 // --- status ----------------------------------------------------------------------------------
 std::optional<Job> job_by_task(db::Connection& db, int64_t task_id);
+// scheduler_task.status of a task, also of one queued by the original server (no vidjil_job row).
+std::optional<std::string> task_status(db::Connection& db, int64_t task_id);
 std::optional<Job> job_of_result(db::Connection& db, int64_t results_file_id);
 
 // --- runner ----------------------------------------------------------------------------------

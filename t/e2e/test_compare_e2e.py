@@ -2,6 +2,7 @@
 of the set one comes from, a filter across every readable set (never another group's), names as
 the reader may see them, checked results kept, the ids and calls the web client drives, values
 escaped; then default/get_custom_data on the picked results."""
+import json
 import os
 import sys
 
@@ -113,3 +114,89 @@ def test_quality_table_of_picked_results(env):
         == {"message": "access denied"}
     assert other.post("/vidjil/sample_set/multi_sample_stats", query={"config_id": cid, "sample_set_id": ss}).json() \
         == {"message": "access denied"}
+
+
+QC_RESULT = {
+    "vidjil_json_version": "2016b", "samples": {"number": 1, "original_names": ["qc.fa"]},
+    "reads": {"total": [200], "segmented": [150], "germline": {"IGH": [120], "TRG": [30], "IGK": [0]}},
+    "clones": [{"id": "a", "name": "IGHV3-23 <main>", "reads": [100], "_average_read_length": [151.0]},
+               {"id": "b", "reads": [30], "_average_read_length": [120]},
+               {"id": "c", "reads": [5]}],
+    "diversity": {"index_H_entropy": [2.3457], "index_E_equitability": [0.5], "index_Ds_diversity": [0.987654]},
+}
+
+
+def _stored_result(env, sf, cid, content=None):
+    """A completed result of (sf, cid) as the runner would leave it; content None: no file on disk."""
+    name = fx.stored_name("results_file", "data_file", "qc.vidjil")
+    if content is not None:
+        with open(os.path.join(fx.conf_values(env)["DIR_RESULTS"], name), "w") as f:
+            json.dump(content, f)
+    env.sql("INSERT INTO results_file (sequence_file_id, config_id, run_date, hidden, data_file) VALUES (?, ?, NOW(), "
+            "'F', ?)", sf, cid, name)
+    return fx.last_id(env, "results_file")
+
+
+def test_quality_values_missing_files_and_refusals(env):
+    email, pw, uid, c = fx.new_lab_user(env)
+    cid = fx.make_config(env, name=env.unique("qc"))
+    cfg_name = env.sql("SELECT name FROM config WHERE id = ?", cid)[0][0]
+    last = "Qcv" + env.unique("")
+    ss, _ = fx.make_set(env, fx.personal_group(env, uid), last=last)
+    sf, _ = fx.add_file(env, ss, "qc.fa", content=FASTA)
+    good = _stored_result(env, sf, cid, QC_RESULT)
+    sf_gone, _ = fx.add_file(env, ss, "gone.fa", content=FASTA)
+    gone = _stored_result(env, sf_gone, cid)
+    sf_new, _ = fx.add_file(env, ss, "new.fa", content=FASTA)
+    env.sql("INSERT INTO results_file (sequence_file_id, config_id, run_date, hidden) VALUES (?, ?, NOW(), 'F')",
+            sf_new, cid)
+    pending = fx.last_id(env, "results_file")
+    url = "/vidjil/sample_set/multi_sample_stats"
+
+    page = c.post(url, query={"results_ids": [good, gone, pending], "sample_set_id": ss})
+    assert page.status == 200, page
+    row = ("<td>%s Jane</td><td>qc.fa</td><td>%s</td><td>75.00%%</td><td>150</td><td>143.8</td><td>120-151</td>"
+           "<td>IGH TRG</td><td>2</td><td></td><td>IGHV3-23 &lt;main&gt; (66.67%%)</td><td></td><td></td><td>2.346</td>"
+           "<td>0.500</td><td>0.988</td>") % (last, cfg_name)
+    assert row in page.text, page.text
+    assert "<td>gone.fa</td><td>%s</td><td>unreadable: the result file is missing on the server</td>" % cfg_name \
+        in page.text
+    assert "<td>new.fa</td><td>%s</td><td>unreadable: this analysis has no result yet</td>" % cfg_name in page.text
+    opened = "myUrl.loadCustomUrl(db, {'sample_set_id': %d, 'custom': [%d]})" % (ss, good)
+    assert opened.replace("'", "&apos;") in page.text
+    # By config: the newest result with a file, for each file of the set.
+    by_config = c.post(url, query={"config_id": cid, "sample_set_id": ss}).text
+    assert row in by_config and 'id="open_sample_result_%d"' % sf_gone in by_config
+    assert 'id="open_sample_result_%d"' % sf_new not in by_config
+    assert env.sql("SELECT COUNT(*) FROM vidjil_audit WHERE action = 'multi_sample_stats' AND record_id = ? AND "
+                   "user_id = ?", good, uid) == [["2"]]
+    assert env.sql("SELECT COUNT(*) FROM user_log WHERE user_id = ? AND record_id = ? AND msg LIKE "
+                   "'load multi sample stats%%'", uid, ss) == [["2"]]
+
+    # Refusals: anonymous, another group, unknown ids like forbidden ones, a set one may not read.
+    denied = {"message": "access denied"}
+    anon = env.client().post(url, query={"results_ids": [good], "sample_set_id": ss})
+    assert anon.status in (303, 403) and "75.00%" not in anon.text, anon
+    o_email, o_pw, o_uid, other = fx.new_lab_user(env)
+    o_ss, _ = fx.make_set(env, fx.personal_group(env, o_uid), last=env.unique("Other"))
+    assert other.post(url, query={"results_ids": [good], "sample_set_id": o_ss}).json() == denied
+    assert other.post(url, query={"results_ids": [10 ** 9], "sample_set_id": o_ss}).json() == denied
+    assert c.post(url, query={"results_ids": [10 ** 9], "sample_set_id": ss}).json() == denied
+    assert c.post(url, query={"results_ids": [good], "sample_set_id": o_ss}).json() == denied
+    assert c.post(url, query={"results_ids": [good], "sample_set_id": 10 ** 9}).json() == denied
+
+    # The compare page lists these (never the pending one), refuses the others the same way.
+    custom = c.post("/vidjil/sample_set/custom", query={"id": ss})
+    assert 'id="checkbox_sample_%d" name="custom_result[]" value="%d"' % (good, good) in custom.text
+    assert 'compare_line_sample_%d"' % gone in custom.text and 'compare_line_sample_%d"' % pending not in custom.text
+    assert "<td onclick=\"reverseSampleCheckboxChecked(%d, {" % good in custom.text
+    assert env.sql("SELECT COUNT(*) FROM user_log WHERE user_id = ? AND record_id = ? AND msg = 'load compare list'",
+                   uid, ss) == [["1"]]
+    assert env.sql("SELECT COUNT(*) FROM vidjil_audit WHERE action = 'custom' AND record_id = ? AND user_id = ?",
+                   ss, uid) == [["1"]]
+    anon = env.client().post("/vidjil/sample_set/custom", query={"id": ss})
+    assert anon.status in (303, 403) and "compare_line_sample_" not in anon.text, anon
+    assert other.post("/vidjil/sample_set/custom", query={"id": ss}).json() == denied
+    assert other.post("/vidjil/sample_set/custom", query={"id": 10 ** 9}).json() == denied
+    mine = other.post("/vidjil/sample_set/custom", query={"id": o_ss, "filter": last}).text
+    assert 'compare_line_sample_%d"' % good not in mine and "compare samples (0 results)" in mine

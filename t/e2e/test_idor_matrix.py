@@ -1,5 +1,6 @@
-"""IDOR matrix: every route of the sets area x (member of the owner group, member of another
-group, reader through the public group, anonymous, admin), with the expected allow/deny.
+"""IDOR matrix: every route of the sets area, and the compare / quality-control / pre-process /
+rerun routes of the analyses area, x (member of the owner group, member of another group, reader
+through the public group, anonymous, admin), with the expected allow/deny.
 A denied request must also leave the database and the upload directory unchanged."""
 import importlib.util
 import json
@@ -51,10 +52,47 @@ class World:
         self.outsider, _, self.outsider_group = lib.lab_user(env)
         self.third_group = lib.lab_user(env)[2]
         self.roles = {"member": self.member, "outsider": self.outsider, "anonymous": env.client(), "admin": env.admin()}
+        # Analyses: a completed result of each sample, a file of each set whose pre-process
+        # failed, and a config with no result (run_all_patients then changes nothing).
+        env.sql("INSERT INTO config (name, program, command, fuse_command, info) VALUES (?, 'vidjil', '-c clones', "
+                "'-t 100', 'idor')", env.unique("idor"))
+        self.config = int(env.sql("SELECT MAX(id) FROM config")[0][0])
+        env.sql("INSERT INTO config (name, program, command, fuse_command, info) VALUES (?, 'vidjil', '-c clones', "
+                "'-t 100', 'idor')", env.unique("idor-empty"))
+        self.empty_config = int(env.sql("SELECT MAX(id) FROM config")[0][0])
+        self.result = {self.s: self.result_of(self.fs), self.p: self.result_of(self.fp)}
+        env.sql("INSERT INTO pre_process (name, command, info) VALUES (?, 'false', 'idor')", env.unique("idor"))
+        self.pre_process = int(env.sql("SELECT MAX(id) FROM pre_process")[0][0])
+        self.failed_pp = {self.s: self.failed_pre_process(self.s), self.p: self.failed_pre_process(self.p)}
 
     def sample(self, ssid):
         f = lib.create_sample(self.owner, [ssid], filename="x.fa")
         assert lib.upload(self.owner, f, "x.fa", lib.fasta()).status == 200
+        return f
+
+
+    def result_of(self, f):
+        name = "results_file.data_file.%s.aWRvci52aWRqaWw=.vidjil" % os.urandom(8).hex()
+        with open(os.path.join(self.results_dir(), name), "w") as out:
+            json.dump({"vidjil_json_version": "2016b", "samples": {"number": 1}, "clones": [],
+                       "reads": {"total": [10], "segmented": [8], "germline": {"IGH": [8]}}}, out)
+        self.env.sql("INSERT INTO results_file (sequence_file_id, config_id, run_date, hidden, data_file) VALUES "
+                     "(?, ?, NOW(), 'F', ?)", f, self.config, name)
+        return int(self.env.sql("SELECT MAX(id) FROM results_file WHERE sequence_file_id = ?", f)[0][0])
+
+    def results_dir(self):
+        for line in open(self.env.conf):
+            k, _, v = line.partition("=")
+            if k.strip() == "DIR_RESULTS":
+                return v.strip()
+        raise AssertionError("no DIR_RESULTS in " + self.env.conf)
+
+    def failed_pre_process(self, ss):
+        self.env.sql("INSERT INTO sequence_file (filename, data_file, data_file2, pre_process_id, pre_process_flag) "
+                     "VALUES ('pp_R1.fa', 'sequence_file.data_file.0000000000000000.cHBfUjEuZmE=.fa', "
+                     "'sequence_file.data_file2.0000000000000000.cHBfUjIuZmE=.fa', ?, 'FAILED')", self.pre_process)
+        f = int(self.env.sql("SELECT MAX(id) FROM sequence_file WHERE pre_process_id = ?", self.pre_process)[0][0])
+        self.env.sql("INSERT INTO sample_set_membership (sample_set_id, sequence_file_id) VALUES (?, ?)", ss, f)
         return f
 
 
@@ -92,7 +130,30 @@ def _routes(w):
         j = _json(c.post("/vidjil/tag/auto_complete", form=[("keys", "[%d]" % w.group)]))
         return bool(j) and str(w.group) in j
 
+    def restart(c, ss, f, st):
+        pf = w.failed_pp[ss]
+        a = c.post("/vidjil/file/restart_pre_process", query={"sequence_file_id": pf})
+        ok = a.status == 200 and "process requested" in (_json(a) or {}).get("message", "")
+        # undo: the new task is never run, the file is failed again for the next role
+        w.env.sql("UPDATE scheduler_task SET status = 'FAILED' WHERE task_name = 'pre_process' AND args = ?",
+                  "[%d, %d]" % (w.pre_process, pf))
+        w.env.sql("UPDATE sequence_file SET pre_process_flag = 'FAILED' WHERE id = ?", pf)
+        return ok
+
+    def stats(c, ss, f, st):
+        a = c.post("/vidjil/sample_set/multi_sample_stats", query={"results_ids": [w.result[ss]], "sample_set_id": ss})
+        return _page(a, 'id="open_sample_result_%d"' % f) and "<td>80.00%</td>" in a.text
+
+    def rerun_all(c, ss, f, st):
+        j = _json(c.post("/vidjil/results_file/run_all_patients", query={"config_id": w.empty_config}))
+        return bool(j) and j.get("success") == "true" and j.get("message", "").startswith("rerun all: 0 ")
+
     return {
+        "sample_set/custom": lambda c, ss, f, st: _page(c.post("/vidjil/sample_set/custom", query={"id": ss}),
+                                                        'id="checkbox_sample_%d"' % w.result[ss]),
+        "sample_set/multi_sample_stats": stats,
+        "file/restart_pre_process": restart,
+        "results_file/run_all_patients": rerun_all,
         "sample_set/all": listed,
         "sample_set/index": lambda c, ss, f, st: _ok_json(
             c.get("/vidjil/sample_set/index", query={"id": ss, "format": "json"}), "query"),
@@ -123,7 +184,9 @@ def _routes(w):
     }
 
 
-READ_ROUTES = {"sample_set/all", "sample_set/index", "sample_set/samplesetById", "sample_set/download_sequence_file"}
+READ_ROUTES = {"sample_set/all", "sample_set/index", "sample_set/samplesetById", "sample_set/download_sequence_file",
+               "sample_set/custom", "sample_set/multi_sample_stats"}
+ADMIN_ROUTES = {"results_file/run_all_patients"}
 
 
 def test_idor_matrix(env):
@@ -137,6 +200,8 @@ def test_idor_matrix(env):
                     continue
                 if role == "anonymous":
                     expected = False
+                elif name in ADMIN_ROUTES:
+                    expected = role == "admin"
                 elif role in ("member", "admin"):
                     expected = True
                 else:  # the outsider reads what the public group shares, and nothing else
