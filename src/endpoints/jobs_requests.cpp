@@ -41,6 +41,23 @@ std::string join(const std::vector<std::string>& v) {
     return out;
 }
 
+enum class Queued { Yes, AlreadyActive, NoData };
+
+// One analysis of a whole-file run (run_all_request, run_all_patients): queued unless the file
+// has no data yet or the same analysis is already queued or running (checked under a row lock).
+Queued queue_file_run(Context& c, int64_t sf, const model::ConfigRow& config) {
+    auto file = model::sequence_file_by_id(c.db, sf);
+    if (!file || !file->data_file) return Queued::NoData;
+    db::Transaction tx(c.db);
+    model::lock_sequence_file(c.db, sf);
+    if (model::active_run(c.db, sf, config.id, "")) return Queued::AlreadyActive;
+    int64_t rid = model::schedule_run(c.db, sf, config.id, "", c.user_id(), waiting_for_pre_process(*file));
+    model::user_log(c.db, c.user_id(), "run requested with config " + config.name, "sequence_file", sf);
+    tx.commit();
+    c.audit("run_request", "results_file", rid, "file " + std::to_string(sf) + " config " + std::to_string(config.id));
+    return Queued::Yes;
+}
+
 }  // namespace
 
 Response run_request(Context& c) {
@@ -101,18 +118,8 @@ Response run_all_request(Context& c) {
     std::vector<int64_t> ids = c.params.int_list("sequence_file_ids");
     for (int64_t id : c.params.int_list("sequence_file_ids[]")) ids.push_back(id);
     int scheduled = 0;
-    for (int64_t sf : model::files_in_set(c.db, ss, ids)) {
-        auto file = model::sequence_file_by_id(c.db, sf);
-        if (!file || !file->data_file) continue;
-        db::Transaction tx(c.db);
-        model::lock_sequence_file(c.db, sf);
-        if (model::active_run(c.db, sf, config_id, "")) continue;  // already queued: not twice
-        int64_t rid = model::schedule_run(c.db, sf, config_id, "", c.user_id(), waiting_for_pre_process(*file));
-        model::user_log(c.db, c.user_id(), "run requested with config " + config->name, "sequence_file", sf);
-        tx.commit();
-        c.audit("run_request", "results_file", rid, "file " + std::to_string(sf) + " config " + std::to_string(config_id));
-        ++scheduled;
-    }
+    for (int64_t sf : model::files_in_set(c.db, ss, ids))
+        if (queue_file_run(c, sf, *config) == Queued::Yes) ++scheduled;
     Json::Value v(Json::objectValue);
     v["success"] = "true";
     v["redirect"] = "reload";
@@ -161,19 +168,9 @@ Response results_file_run_all_patients(Context& c) {
     if (!config) return Response::error("results_file/run_all_patients : id config needed");
     int scheduled = 0, skipped = 0;
     for (int64_t sf : model::patient_files_with_results(c.db, config_id)) {
-        auto file = model::sequence_file_by_id(c.db, sf);
-        if (!file || !file->data_file) continue;
-        db::Transaction tx(c.db);
-        model::lock_sequence_file(c.db, sf);
-        if (model::active_run(c.db, sf, config_id, "")) {  // already queued or running: not twice
-            ++skipped;
-            continue;
-        }
-        int64_t rid = model::schedule_run(c.db, sf, config_id, "", c.user_id(), waiting_for_pre_process(*file));
-        model::user_log(c.db, c.user_id(), "run requested with config " + config->name, "sequence_file", sf);
-        tx.commit();
-        c.audit("run_request", "results_file", rid, "file " + std::to_string(sf) + " config " + std::to_string(config_id));
-        ++scheduled;
+        Queued q = queue_file_run(c, sf, *config);
+        if (q == Queued::Yes) ++scheduled;
+        if (q == Queued::AlreadyActive) ++skipped;
     }
     Json::Value v(Json::objectValue);
     v["success"] = "true";
