@@ -108,12 +108,7 @@ def test_anonymised_names_without_anon(env):
     cid = fx.make_config(env)
     fx.request_run(owner, ss, sf, cid)
     assert fx.run_runner(env).returncode == 0
-    email, pw, reader_id = env.new_user()
-    reader_group = fx.personal_group(env, reader_id)
-    env.sql("INSERT INTO auth_permission (group_id, name, table_name, record_id) VALUES (?, 'access', 'sample_set', ?)",
-            reader_group, ss)
-    env.sql("DELETE FROM auth_permission WHERE group_id = ? AND name = 'anon'", reader_group)
-    d = fx.login(env, email, pw).post("/vidjil/default/get_data", query={"sample_set_id": ss, "config": cid}).json()
+    d = fx.reader_without_anon(env, ss).post("/vidjil/default/get_data", query={"sample_set_id": ss, "config": cid}).json()
     assert d["patient_name"] == "Hop" and d["dataFileName"].startswith("Hop ("), d["dataFileName"]
     admin = env.admin().post("/vidjil/default/get_data", query={"patient": env.sql(
         "SELECT id FROM patient WHERE sample_set_id = ?", ss)[0][0], "config": cid}).json()

@@ -75,12 +75,7 @@ def test_compare_search_respects_anonymisation(env):
     last = "Zulu" + env.unique("")
     ss, rids = _results(env, c, group, last, 1, cid)
     assert fx.run_runner(env).returncode == 0
-    r_email, r_pw, reader_id = env.new_user()
-    reader_group = fx.personal_group(env, reader_id)
-    env.sql("INSERT INTO auth_permission (group_id, name, table_name, record_id) VALUES (?, 'access', 'sample_set', ?)",
-            reader_group, ss)
-    env.sql("DELETE FROM auth_permission WHERE group_id = ? AND name = 'anon'", reader_group)
-    reader = fx.login(env, r_email, r_pw)
+    reader = fx.reader_without_anon(env, ss)
     page = _custom(reader, id=ss).text
     assert 'compare_line_sample_%d"' % rids[0] in page and last not in page and ">Zul<" in page
     assert 'compare_line_sample_%d"' % rids[0] not in _custom(reader, id=ss, filter=last).text

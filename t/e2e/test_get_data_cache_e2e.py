@@ -91,12 +91,7 @@ def test_metadata_change_is_never_served_stale(env):
 
 def test_each_reader_gets_their_own_anonymisation(env):
     c, ss, sf, cid, _ = _patient_with_result(env)
-    email, pw, reader_id = env.new_user()
-    reader_group = fx.personal_group(env, reader_id)
-    env.sql("INSERT INTO auth_permission (group_id, name, table_name, record_id) VALUES (?, 'access', 'sample_set', ?)",
-            reader_group, ss)
-    env.sql("DELETE FROM auth_permission WHERE group_id = ? AND name = 'anon'", reader_group)
-    reader = fx.login(env, email, pw)
+    reader = fx.reader_without_anon(env, ss)
     for _ in range(2):  # in both orders of building
         owner_view = _get(c, ss, cid).json()
         reader_view = _get(reader, ss, cid).json()
