@@ -462,7 +462,36 @@ bool prefork(int n) {
 
 }  // namespace
 
+// VIDJIL_DUMP_ROUTES=1 <program>: the route table as JSON on stdout (tests walk it).
+void dump_routes(const std::string& program, const std::vector<Route>& routes) {
+    Json::Value out(Json::arrayValue);
+    for (const Route& r : routes) {
+        Json::Value v(Json::objectValue);
+        v["program"] = program;
+        v["path"] = r.path;
+        Json::Value m(Json::arrayValue);
+        if (r.methods & GET) m.append("GET");
+        if (r.methods & POST) m.append("POST");
+        v["methods"] = m;
+        v["access"] = r.access == Access::Public ? "public" : "user";
+        v["stream_body"] = r.stream_body;
+        Json::Value params(Json::arrayValue);
+        for (const auto& p : r.params) params.append(p.name);
+        v["params"] = params;
+        out.append(v);
+    }
+    Json::StreamWriterBuilder w;
+    w["indentation"] = "";
+    std::string text = Json::writeString(w, out);
+    fwrite(text.data(), 1, text.size(), stdout);
+    fputc('\n', stdout);
+}
+
 int serve(const std::string& program, const std::vector<Route>& routes) {
+    if (const char* d = getenv("VIDJIL_DUMP_ROUTES"); d && std::string(d) == "1") {
+        dump_routes(program, routes);
+        return 0;
+    }
     log::set_program(program);
     std::optional<Config> cfg;
     std::string problem;
