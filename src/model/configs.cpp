@@ -54,6 +54,12 @@ std::vector<ConfigRow> all_configs(db::Connection& db) {
     return out;
 }
 
+std::optional<int64_t> first_config_with_program(db::Connection& db, const std::string& program) {
+    auto r = db.query_one("SELECT id FROM config WHERE program = ? ORDER BY id LIMIT 1", {program});
+    if (!r) return std::nullopt;
+    return r->integer(0);
+}
+
 int64_t insert_config(db::Connection& db, const ConfigRow& c) {
     db::Transaction tx(db);
     db.exec("INSERT INTO config (name, program, command, fuse_command, info, classification) VALUES (?, ?, ?, ?, ?, ?)",

@@ -21,7 +21,9 @@ std::optional<ConfigRow> config_by_id(db::Connection& db, int64_t id);
 std::vector<ConfigRow> all_configs(db::Connection& db);
 int64_t insert_config(db::Connection& db, const ConfigRow& c);
 void update_config(db::Connection& db, const ConfigRow& c);
-bool config_used(db::Connection& db, int64_t id);  // a result or fused file refers to it
+bool config_used(db::Connection& db, int64_t id);
+// The first (lowest id) config running this program, if any (e.g. "none": imports).
+std::optional<int64_t> first_config_with_program(db::Connection& db, const std::string& program);  // a result or fused file refers to it
 void delete_config(db::Connection& db, int64_t id);
 
 struct Classification {
