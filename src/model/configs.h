@@ -21,9 +21,9 @@ std::optional<ConfigRow> config_by_id(db::Connection& db, int64_t id);
 std::vector<ConfigRow> all_configs(db::Connection& db);
 int64_t insert_config(db::Connection& db, const ConfigRow& c);
 void update_config(db::Connection& db, const ConfigRow& c);
-bool config_used(db::Connection& db, int64_t id);
+bool config_used(db::Connection& db, int64_t id);  // a result or fused file refers to it
 // The first (lowest id) config running this program, if any (e.g. "none": imports).
-std::optional<int64_t> first_config_with_program(db::Connection& db, const std::string& program);  // a result or fused file refers to it
+std::optional<int64_t> first_config_with_program(db::Connection& db, const std::string& program);
 void delete_config(db::Connection& db, int64_t id);
 
 struct Classification {
