@@ -139,6 +139,8 @@ def test_start_with_engine_runs_an_uploaded_sample(env):
         assert conf["VIDJIL_PROGRAM"] == os.path.realpath(FAKE_ALGO) and conf["DIR_GERMLINE"] == germline, conf
         parts, code = s.status()
         _status_ok(parts, code)
+        a = s.client.get("/")  # no web client installed: / points to the API
+        assert a.status == 200 and b"/vidjil/" in a.body, a
         s.login()
         c = s.client
         group = int(c.get("/vidjil/default/whoami").json()["groups"][0]["id"])
@@ -180,9 +182,20 @@ def test_start_with_engine_runs_an_uploaded_sample(env):
 
 def test_start_without_engine_shows_the_demo_patient(env):
     s = Stack(env, VIDJIL_DEMO="1")
+    # A web client installed in VIDJIL_BROWSER_DIR is served at / on the API's origin.
+    client_dir = os.path.join(s.dir, "browser")
+    os.makedirs(os.path.join(client_dir, "js"))
+    open(os.path.join(client_dir, "index.html"), "w").write("<title>test client</title>\n")
+    open(os.path.join(client_dir, "js", "conf.js"), "w").write('var config = {"db_address": "default"};\n')
+    s.vars["VIDJIL_BROWSER_DIR"] = client_dir
     try:
         s.run("start")
         assert "VIDJIL_PROGRAM" not in s.conf()
+        a = s.client.get("/")
+        assert a.status == 200 and b"test client" in a.body, a
+        a = s.client.get("/js/conf.js")
+        assert a.status == 200 and a.header("content-type") == "application/javascript" and b"db_address" in a.body, a
+        assert s.client.get("/js/missing.js").status == 404
         s.login()
         c = s.client
         ss = int(s.sql("SELECT sample_set_id FROM patient WHERE id_label = 'vidjil-demo'")[0][0])
