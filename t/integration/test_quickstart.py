@@ -56,6 +56,8 @@ class Stack:
         self.vars.update(extra)
         self.state = self.vars["VIDJIL_LOCAL_DIR"]
         self.client = vtest.Client(types.SimpleNamespace(port=self.port))
+        self.seen = set()  # pids of the parts, as `status` showed them
+        self.sessions = set()  # and their sessions (fcgiwrap, nginx and the runner lead their own)
 
     def run(self, command, check=True, **extra):
         p = subprocess.run([os.path.join(self.env.srcdir, "scripts", "vidjil-local"), command],
@@ -78,6 +80,11 @@ class Stack:
         for line in p.stdout.splitlines():
             name, pid, state = line.split(None, 2)
             parts[name] = (int(pid) if pid.isdigit() else None, state)
+            if pid.isdigit():
+                self.seen.add(int(pid))
+                st = _proc_stat(int(pid))
+                if st:
+                    self.sessions.add(st[1])
         return parts, p.returncode
 
     _quote = staticmethod(vtest.Env._quote)
@@ -90,25 +97,37 @@ class Stack:
         a = self.client.login("admin@quickstart.test", PASSWORD)
         assert a.json()["user_id"], a
 
-    def stop_and_check(self):
-        """`stop` ends every part, and every process of their sessions and children."""
-        parts, code = self.status()
-        pids = [pid for pid, state in parts.values() if pid and state == "running"]
-        sessions = {_proc_stat(pid)[1] for pid in pids if _proc_stat(pid)}
-        sessions.discard(os.getsid(0))
-        self.run("stop")
+    def leftovers(self):
+        """Live processes among the parts seen, or in their sessions (fcgiwrap's workers, nginx's,
+        the runner's programs); the test's own session is not one of them."""
+        sessions = self.sessions - {os.getsid(0)}
         left = []
         for entry in os.listdir("/proc"):
             if entry.isdigit():
                 st = _proc_stat(int(entry))
-                if st and st[0] != "Z" and (int(entry) in pids or st[1] in sessions):
-                    left.append(entry)
+                if st and st[0] != "Z" and (int(entry) in self.seen or st[1] in sessions):
+                    left.append(int(entry))
+        return left
+
+    def stop_and_check(self):
+        """`stop` ends every part, and every process of their sessions."""
+        self.status()
+        self.run("stop")
+        left = self.leftovers()
         assert not left, "processes left after stop: %s" % left
         after, code = self.status()
         assert code != 0 and all(state != "running" for _, state in after.values()), after
 
     def cleanup(self):
+        self.status()
+        left = self.leftovers()
         self.run("stop", check=False)
+        for pid in left:  # whatever `stop` missed (a failed test) does not outlive the test
+            if _alive(pid):
+                try:
+                    os.kill(pid, 9)
+                except OSError:
+                    pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
