@@ -5,11 +5,13 @@
 // The patient also has two precomputed results (diagnosis and follow-up, .vidjil files
 // generated here from the same clones), queued for a config of program `none`: the runner
 // imports and fuses them as it would any uploaded result, so that the web client shows clones
-// without any V(D)J engine installed.
+// without any V(D)J engine installed. When an engine is configured (VIDJIL_PROGRAM), the reads
+// sample is queued for an analysis as well.
 #include "tools/demo_data.h"
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <stdexcept>
 #include <unistd.h>
 #include <vector>
@@ -240,12 +242,21 @@ void load_demo_data(db::Connection& db, const Config& cfg, std::ostream& out) {
             int64_t rid = model::schedule_run(db, pf.id, import, "", *admin, false);
             queued += " " + std::to_string(rid);
         }
+        // With an engine configured (scripts/vidjil-local VIDJIL_ALGO=...), the reads sample is
+        // analysed too, with the first config of program vidjil (init-db's default one).
+        std::optional<int64_t> analysis;
+        if (!cfg.get("VIDJIL_PROGRAM").empty()) analysis = model::first_config_with_program(db, "vidjil");
+        int64_t analysis_rid = analysis ? model::schedule_run(db, f.id, *analysis, "", *admin, false) : 0;
         tx.commit();
         out << "demo data created in group " << role << ": patient set " << patient.id << ", run set " << run.id
             << ", generic set " << set.id << ", sample " << f.id << " (" << stored << ", " << fasta.size()
             << " bytes)\n"
             << "precomputed results of the patient queued for config " << import << " (program none), results"
-            << queued << ": vidjil-runner imports them\n";
+            << queued << ": vidjil-runner imports them"
+            << (analysis ? "; sample " + std::to_string(f.id) + " queued for config " + std::to_string(*analysis) +
+                               " (result " + std::to_string(analysis_rid) + ")"
+                         : std::string())
+            << "\n";
     } catch (...) {
         for (const std::string& w : written) ::unlink(w.c_str());  // no row points to them
         throw;

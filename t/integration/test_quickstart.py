@@ -151,7 +151,7 @@ def _status_ok(parts, code):
 def test_start_with_engine_runs_an_uploaded_sample(env):
     germline = tempfile.mkdtemp(prefix="vidjil-germline-")
     open(os.path.join(germline, "homo-sapiens.g"), "w").write("{}\n")
-    s = Stack(env, VIDJIL_DEMO="0", VIDJIL_ALGO=FAKE_ALGO, VIDJIL_GERMLINE=germline)
+    s = Stack(env, VIDJIL_DEMO="1", VIDJIL_ALGO=FAKE_ALGO, VIDJIL_GERMLINE=germline)
     try:
         s.run("start")
         conf = s.conf()
@@ -193,6 +193,15 @@ def test_start_with_engine_runs_an_uploaded_sample(env):
         assert "fake-vidjil-algo (test fixture)" in text and germline + "/homo-sapiens.g" in text, text
         data = c.get("/vidjil/default/get_data", query={"sample_set_id": ss, "config": cid}).json()
         assert [cl["reads"] for cl in data["clones"]] == [[20], [10]], data["clones"]
+        # With an engine, demo-data also queued the demo reads for the first vidjil config.
+        demo_run = int(s.sql("SELECT sample_set_id FROM run WHERE id_label = 'vidjil-demo'")[0][0])
+        first = int(s.sql("SELECT MIN(id) FROM config WHERE program = 'vidjil'")[0][0])
+
+        def demo_clones():
+            j = c.get("/vidjil/default/get_data", query={"sample_set_id": demo_run, "config": first}).json()
+            return j if j.get("clones") else None
+        demo = _wait(demo_clones, 60, "the analysis of the demo reads")
+        assert demo["clones"][0]["name"] == "fake clone 1" and demo["reads"]["total"] == [190], demo["reads"]
         s.stop_and_check()
     finally:
         s.cleanup()
@@ -233,6 +242,7 @@ def test_start_without_engine_shows_the_demo_patient(env):
         jobs = s.sql("SELECT t.status FROM results_file r JOIN scheduler_task t ON t.id = r.scheduler_task_id "
                      "WHERE r.config_id = ?", cid)
         assert [j[0] for j in jobs] == ["COMPLETED", "COMPLETED"], jobs
+        assert s.sql("SELECT COUNT(*) FROM results_file WHERE config_id <> ?", cid) == [["0"]]  # no engine: no analysis
 
         # A later start with an engine, while running, updates the configuration and the runner.
         germline = os.path.join(s.dir, "germline")
