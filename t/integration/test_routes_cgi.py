@@ -402,3 +402,19 @@ def test_app_download_checks_the_set(env):
     assert [d.status for d in denied] == [404, 404] and all(b"total" not in d.body and b"ACGT" not in d.body for d in denied)
     assert anonymous.status == 303
     assert all(b.status in (400, 404) and b"root:" not in b.body for b in bad), bad
+
+
+def test_idle_runner_leaves_a_heartbeat_for_clean_workers_status(env):
+    host = env.unique("idle-")
+    t0 = int(time.time())
+    # a host that ran jobs an hour ago: its row exists, and an idle run must refresh it
+    env.sql("INSERT INTO vidjil_runner_host (host, pid, heartbeat) VALUES (?, 1, ?)", host, t0 - 3600)
+    p = fx.run_runner(env, "--host", host)
+    assert p.returncode == 0, p.stderr
+    rows = env.sql("SELECT heartbeat FROM vidjil_runner_host WHERE host = ?", host)
+    try:
+        assert rows and int(rows[0][0]) >= t0, rows  # even with no job to run
+        hosts = {h["host"]: h for h in env.admin().get("/vidjil/admin/clean_workers_status").json()["hosts"]}
+        assert hosts[host]["alive"] is True and hosts[host]["running"] == 0
+    finally:
+        env.sql("DELETE FROM vidjil_runner_host WHERE host = ?", host)
