@@ -416,5 +416,9 @@ def test_idle_runner_leaves_a_heartbeat_for_clean_workers_status(env):
         assert rows and int(rows[0][0]) >= t0, rows  # even with no job to run
         hosts = {h["host"]: h for h in env.admin().get("/vidjil/admin/clean_workers_status").json()["hosts"]}
         assert hosts[host]["alive"] is True and hosts[host]["running"] == 0
+        page = env.admin().post("/vidjil/admin/index").text
+        assert 'id="table_runners"' in page and "<td>%s</td>" % host in page, page
+        row = page[page.index("<td>%s</td>" % host):]
+        assert row.index("alive") < row.index("</tr>")
     finally:
         env.sql("DELETE FROM vidjil_runner_host WHERE host = ?", host)
