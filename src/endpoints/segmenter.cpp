@@ -28,10 +28,7 @@ namespace vidjil::endpoints {
 
 namespace {
 
-Response json_error(const Json::Value& v, int status) {
-    Response r = Response::json_api(v, status);
-    return r;
-}
+Response json_error(const Json::Value& v, int status) { return Response::json_api(v, status); }
 
 Response error_key(const std::string& message, int status) {
     Json::Value v(Json::objectValue);
@@ -58,7 +55,8 @@ struct Limits {
 };
 
 // fork + execve (no shell) with rlimits; waits at most limits.seconds of wall-clock time.
-// Returns the wait status, or -1 when the program was killed for running too long.
+// Returns the wait status, -1 when the program was killed for running too long, -2 when its
+// status could not be collected.
 int run_limited(const std::vector<std::string>& args, const std::string& cwd, const std::string& log_path,
                 const Limits& lim) {
     std::vector<std::string> env_strings = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "HOME=" + cwd,
@@ -109,7 +107,10 @@ int run_limited(const std::vector<std::string>& args, const std::string& cwd, co
     for (;;) {
         pid_t r = ::waitpid(pid, &status, WNOHANG);
         if (r == pid) return status;
-        if (r < 0 && errno != EINTR) return status;
+        if (r < 0 && errno != EINTR) {  // not our child any more (SIGCHLD ignored?): give up on it
+            if (::kill(-pid, SIGKILL) != 0) ::kill(pid, SIGKILL);
+            return -2;
+        }
         if (std::chrono::steady_clock::now() >= deadline) {
             if (::kill(-pid, SIGKILL) != 0) ::kill(pid, SIGKILL);
             while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -201,8 +202,9 @@ Response segmenter_index(Context& c) {
         std::vector<std::string> args = {program, "-c", "designations", "-3", "-g", germline,
                                          "-o", dir, "-b", "segmenter", input};
         int st = run_limited(args, dir, dir + "/segmenter.log", lim);
-        if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
             std::string why = st == -1 ? "killed after SEGMENTER_TIMEOUT (" + std::to_string(lim.seconds) + " s)"
+                              : st == -2        ? "its exit status was lost"
                               : WIFSIGNALED(st) ? "killed by signal " + std::to_string(WTERMSIG(st))
                                                 : "exit status " + std::to_string(WEXITSTATUS(st));
             log::warn("segmenter: " + program + " failed for user " + std::to_string(c.user_id()) + ": " + why);

@@ -422,3 +422,23 @@ def test_idle_runner_leaves_a_heartbeat_for_clean_workers_status(env):
         assert row.index("alive") < row.index("</tr>")
     finally:
         env.sql("DELETE FROM vidjil_runner_host WHERE host = ?", host)
+
+
+def test_segmenter_memory_limit(env):
+    hog = os.path.join(env.state, "data", env.unique("hog") + ".py")
+    with open(hog, "w") as f:
+        f.write("#!/usr/bin/python3\n# test program: takes 300 MB, then writes an empty .vidjil\n"
+                "import sys\nargs = sys.argv\nout, base = args[args.index('-o') + 1], args[args.index('-b') + 1]\n"
+                "block = bytearray(300 << 20)\nopen(out + '/' + base + '.vidjil', 'w').write('{\"clones\": []}')\n")
+    os.chmod(hog, 0o755)
+    email, pw, uid, c = fx.new_lab_user(env)
+    small = _conf_with(env, VIDJIL_PROGRAM=hog, SEGMENTER_MEMORY=200 << 20, SEGMENTER_RATE_LIMIT=100)
+    large = _conf_with(env, VIDJIL_PROGRAM=hog, SEGMENTER_MEMORY=2 << 30, SEGMENTER_RATE_LIMIT=100)
+    try:
+        refused = _segment(env, fx.cookie(c), small, FASTA)
+        allowed = _segment(env, fx.cookie(c), large, FASTA)
+    finally:
+        os.unlink(small)
+        os.unlink(large)
+    assert refused.status == 500 and refused.json()["message"] == "Error while processing the file", refused
+    assert allowed.status == 200 and allowed.json() == {"clones": []}, allowed
