@@ -64,6 +64,11 @@ def test_log_index_shows_only_rows_of_own_groups_sets(env):
     # another group's private set, and a set shared only through the public group: not shown
     assert messages(c, table="sample_set", id=private) == [] and messages(c, table="sample_set", id=shared) == []
     assert tag + " set private" in messages(env.admin(), table="sample_set", id=private)
+    # a grant on the legacy patient row (imported data) gives the set's logs too, as it gives the set
+    l_email, l_pw, legacy_uid, legacy = fx.new_lab_user(env)
+    env.sql("INSERT INTO auth_permission (group_id, name, table_name, record_id) VALUES (?, 'access', 'patient', ?)",
+            fx.personal_group(env, legacy_uid), patient)
+    assert sorted(messages(legacy)) == sorted(messages(c))
     # the page: selectors, escaped message, newest first
     page = c.get("/vidjil/log/index", query={"table": "sample_set", "id": mine})
     assert 'id="table_selector"' in page.text and 'id="id_selector"' in page.text
