@@ -1,8 +1,11 @@
 // Handlers of admin/index, user/index and user/info (administration overview and user list).
 #include "endpoints/admin.h"
 
+#include <ctime>
+
 #include "model/groups.h"
 #include "model/monitor.h"
+#include "model/runner_hosts.h"
 #include "model/users.h"
 
 namespace vidjil::endpoints {
@@ -18,6 +21,18 @@ Response admin_index(Context& c) {
     d.set("users", std::to_string(j.users));
     d.set("sample_sets", std::to_string(j.sample_sets));
     d.set("sequence_files", std::to_string(j.sequence_files));
+    // Runner hosts and their last heartbeat (admin/clean_workers_status clears the dead ones).
+    int64_t now = std::time(nullptr), stale = c.cfg.get_int("RUNNER_STALE_AFTER", 120);
+    render::Data runners = render::list();
+    for (const auto& h : model::runner_hosts(c.db)) {
+        render::Data r;
+        r.set("host", h.host);
+        r.set("running", std::to_string(h.running));
+        r.set("last_heartbeat", h.heartbeat ? std::to_string(now - *h.heartbeat) + " s ago" : "never");
+        r.set("alive", h.heartbeat && now - *h.heartbeat <= stale);
+        runners.push_back(r);
+    }
+    d.set("runners", runners);
     return c.page("admin/index", d);
 }
 

@@ -34,6 +34,9 @@ Response sample_set_custom(Context& c);
 // sample_set/multi_sample_stats: the QC table of results (api.md §3.3, §4.3).
 Response sample_set_multi_sample_stats(Context& c);
 Response default_download(Context& c);  // /vidjil/default/download/<stored name>
+// A results_file/fused_file/analysis_file by stored name, once the set it belongs to may be read
+// (404 otherwise); also /vidjil/download/<stored name>.
+Response download_stored_file(Context& c, const std::string& stored_name, const std::string& download_name);
 
 // results_file/*
 Response results_file_info(Context& c);

@@ -213,6 +213,11 @@ Response check_process(Context& c) {
 Response default_download(Context& c) {
     std::string name = c.req.env.count(app::kPathTail) ? c.req.env.at(app::kPathTail) : "";
     if (auto r = download_sequence_file(c, name)) return *r;  // sequence_file.* names (issue 3's check)
+    std::string filename = c.params.get("filename");
+    return download_stored_file(c, name, filename.empty() ? name : filename);
+}
+
+Response download_stored_file(Context& c, const std::string& name, const std::string& download_name) {
     // Only files that a row names, and only when that row's set may be read (the original
     // served any file of DIR_RESULTS to anyone logged in: model.md §9.1-6).
     bool allowed = false;
@@ -224,8 +229,7 @@ Response default_download(Context& c) {
     }
     if (!allowed) return Response::error("access denied", 404);
     c.audit("download", "results_file", std::nullopt, name);
-    std::string filename = c.params.get("filename");
-    return send_result_file(c, jobs::results_dir(c.cfg) + "/" + name, filename.empty() ? name : filename);
+    return send_result_file(c, jobs::results_dir(c.cfg) + "/" + name, download_name);
 }
 
 }  // namespace vidjil::endpoints

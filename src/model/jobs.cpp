@@ -218,7 +218,9 @@ void heartbeat(db::Connection& db, const std::string& host, int pid, int64_t now
     db.exec("UPDATE vidjil_job j JOIN scheduler_task t ON t.id = j.task_id SET j.heartbeat = ? "
             "WHERE j.host = ? AND j.pid = ? AND t.status = 'RUNNING'",
             {now, host, pid});
-    db.exec("UPDATE vidjil_runner_host SET pid = ?, heartbeat = ? WHERE host = ?", {pid, now, host});
+    db.exec("INSERT INTO vidjil_runner_host (host, pid, heartbeat) VALUES (?, ?, ?) "
+            "ON DUPLICATE KEY UPDATE pid = VALUES(pid), heartbeat = VALUES(heartbeat)",
+            {host, pid, now});
 }
 
 bool end_job(db::Connection& db, int64_t task, const std::string& host, int pid, const std::string& status,

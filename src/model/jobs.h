@@ -54,7 +54,7 @@ std::optional<Job> job_of_result(db::Connection& db, int64_t results_file_id);
 // args. Serialised per host through vidjil_runner_host; across hosts by SKIP LOCKED.
 std::optional<Job> claim_job(db::Connection& db, const std::string& host, int pid, int max_running, int64_t now);
 void set_child_pid(db::Connection& db, int64_t task_id, int child_pid, const std::string& log_path);
-// Heartbeat of every job this runner process runs, and of the host row.
+// Heartbeat of every job this runner process runs, and of the host row (created if absent).
 void heartbeat(db::Connection& db, const std::string& host, int pid, int64_t now);
 // Ends a job this runner holds (status RUNNING, same host and pid): COMPLETED, FAILED, TIMEOUT,
 // or back to WAITING/QUEUED. False when the job is no longer ours (re-queued by a recovery).

@@ -272,7 +272,8 @@ int Runner::run() {
                     jobs::sweep_result_cache(cfg_, cfg_.get_int("GET_DATA_CACHE_MAX_AGE", 86400));
                 }
                 finish_pending();
-                if (!slots_.empty() && now - last_heartbeat >= heartbeat_every) {
+                // Also while idle: admin/clean_workers_status shows each host's last sign of life.
+                if (now - last_heartbeat >= heartbeat_every) {
                     model::heartbeat(db_, ctx_.host, ctx_.pid, std::time(nullptr));
                     last_heartbeat = now;
                 }

@@ -148,7 +148,21 @@ def _routes(w):
         j = _json(c.post("/vidjil/results_file/run_all_patients", query={"config_id": w.empty_config}))
         return bool(j) and j.get("success") == "true" and j.get("message", "").startswith("rerun all: 0 ")
 
+    def logs(c, ss, f, st):  # the rows about the set (its creation is logged)
+        j = _json(c.get("/vidjil/log/index", query={"table": "sample_set", "id": ss, "format": "json"}))
+        return bool(j) and any(r["record_id"] == ss for r in j.get("query", []))
+
+    def admin_json(url, key):
+        return lambda c, ss, f, st: _ok_json(c.get(url, query={"format": "json"}), key)
+
     return {
+        "log/index": logs,
+        "download (app)": lambda c, ss, f, st: c.get(
+            "/vidjil/download/" + w.env.sql("SELECT data_file FROM sequence_file WHERE id = ?", f)[0][0]).status == 200,
+        "admin/showlog": admin_json("/vidjil/admin/showlog", "files"),
+        "admin/clean_workers_status": admin_json("/vidjil/admin/clean_workers_status", "hosts"),
+        "segmenter": lambda c, ss, f, st: c.post("/vidjil/segmenter", form=[("sequences", "")]).status == 200,
+        "proxy/index": lambda c, ss, f, st: c.post("/vidjil/proxy/index").status == 200,
         "sample_set/custom": lambda c, ss, f, st: _page(c.post("/vidjil/sample_set/custom", query={"id": ss}),
                                                         'id="checkbox_sample_%d"' % w.result[ss]),
         "sample_set/multi_sample_stats": stats,
@@ -185,8 +199,10 @@ def _routes(w):
 
 
 READ_ROUTES = {"sample_set/all", "sample_set/index", "sample_set/samplesetById", "sample_set/download_sequence_file",
-               "sample_set/custom", "sample_set/multi_sample_stats"}
-ADMIN_ROUTES = {"results_file/run_all_patients"}
+               "sample_set/custom", "sample_set/multi_sample_stats", "download (app)"}
+ADMIN_ROUTES = {"results_file/run_all_patients", "admin/showlog", "admin/clean_workers_status"}
+# any logged-in user, whatever the set: services that touch no stored object
+LOGGED_IN_ROUTES = {"segmenter", "proxy/index"}
 
 
 def test_idor_matrix(env):
@@ -202,6 +218,8 @@ def test_idor_matrix(env):
                     expected = False
                 elif name in ADMIN_ROUTES:
                     expected = role == "admin"
+                elif name in LOGGED_IN_ROUTES:
+                    expected = True
                 elif role in ("member", "admin"):
                     expected = True
                 else:  # the outsider reads what the public group shares, and nothing else
