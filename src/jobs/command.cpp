@@ -286,6 +286,14 @@ std::string merged_name(const std::string& name1, const std::string& name2) {
         name = (common.empty() ? ra + "_" + rb : common) + suffix;
     }
     name = safe_basename(name);
+    // Room for the suffixes added to it (".pre.log") within NAME_MAX: long names keep their
+    // beginning and their extensions (".fastq.gz" says how to read the file).
+    constexpr size_t kMaxMerged = 200;
+    if (name.size() > kMaxMerged) {
+        size_t dot = name.find('.', name.size() - 20);
+        std::string ext = dot == std::string::npos ? "" : name.substr(dot);
+        name = name.substr(0, kMaxMerged - ext.size()) + ext;
+    }
     return name.empty() ? "merged.fastq.gz" : name;
 }
 

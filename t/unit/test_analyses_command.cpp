@@ -95,6 +95,10 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("a_R_001.fastq"), jobs::merged_name("a_R1_001.fastq", "a_R2_001.fastq"));
         CPPUNIT_ASSERT_EQUAL(std::string("abc_xyz.fa"), jobs::merged_name("abc.fa", "xyz.fa"));
         CPPUNIT_ASSERT_EQUAL(std::string("same.fq"), jobs::merged_name("same.fq", "same.fq"));
+        // Issue 9: the merged name (plus ".pre.log") must fit NAME_MAX.
+        std::string long_merged = jobs::merged_name(std::string(250, 'a') + "_R1.fastq.gz", std::string(250, 'a') + "_R2.fastq.gz");
+        CPPUNIT_ASSERT(long_merged.size() + 8 <= 255);
+        CPPUNIT_ASSERT_EQUAL(std::string(".fastq.gz"), long_merged.substr(long_merged.size() - 9));
         // Names from the client never escape the work directory.
         std::string n = jobs::merged_name("../../etc/passwd", "../../etc/passwd");
         CPPUNIT_ASSERT(n.find('/') == std::string::npos && n.substr(0, 1) != ".");
