@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <ctime>
 #include <thread>
 
+#include "jobs/paths.h"
 #include "jobs/result_cache.h"
 #include "jobs/status.h"
 #include "runner/child.h"
@@ -75,6 +77,14 @@ std::string Execution::prepare_sandbox(const std::string& dir, std::vector<std::
     tmp_dir_ = dir;
     if (!sb.drop) return "";
     try {
+        // The runner's own directories between DIR_WORK and the job's become searchable (not
+        // readable) by others, so that RUNNER_USER reaches its job directory.
+        std::string root = jobs::work_root(ctx_.cfg);
+        for (std::string d = fs::dirname(dir); d.size() >= root.size() && d != "/"; d = fs::dirname(d)) {
+            struct stat st {};
+            if (::stat(d.c_str(), &st) == 0 && !(st.st_mode & S_IXOTH)) ::chmod(d.c_str(), (st.st_mode & 07777) | S_IXOTH);
+            if (d == root) break;
+        }
         jobs::hand_over(sb, dir);
     } catch (const std::exception& e) {
         return e.what();
@@ -85,10 +95,13 @@ std::string Execution::prepare_sandbox(const std::string& dir, std::vector<std::
     for (size_t k = 0; k < inputs.size(); ++k) {
         std::string* input = inputs[k];
         if (input->empty() || jobs::user_can_access(sb, *input, R_OK)) continue;
-        std::string copy = dir + "/input-" + std::to_string(k + 1) + "-" + fs::basename(*input);
+        // Same file name: programs record it (vidjil-algo's original_names, which get_data matches).
+        std::string copy_dir = dir + "/input-" + std::to_string(k + 1);
+        std::string copy = copy_dir + "/" + fs::basename(*input);
         try {
+            fs::mkdirs(copy_dir);
             copy_atomic(*input, copy);
-            jobs::hand_over(sb, copy);
+            jobs::hand_over(sb, copy_dir);
         } catch (const std::exception& e) {
             return std::string("the input could not be copied for RUNNER_USER: ") + e.what();
         }
