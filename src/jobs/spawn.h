@@ -30,7 +30,7 @@ struct Sandbox {
 // RUNNER_LIMIT_CPU (seconds), RUNNER_LIMIT_AS (bytes of address space), RUNNER_LIMIT_FSIZE (bytes
 // per file written), RUNNER_LIMIT_NPROC (processes of the user). Throws CommandError, with a
 // message for the job's reason, when a root caller has no RUNNER_USER (programs never run as
-// root), when the user does not exist or is root, or when a non-root caller is not RUNNER_USER.
+// root) or when that user does not exist or is root. A non-root caller runs programs as itself.
 Sandbox sandbox_from_config(const Config& cfg);
 
 // Starts the program; throws std::runtime_error when it cannot be forked. A program that cannot
