@@ -61,6 +61,13 @@ std::string Config::get(const std::string& key, const std::string& fallback) con
     return it == values_.end() ? fallback : it->second;
 }
 
+std::vector<std::string> Config::keys_with_prefix(const std::string& prefix) const {
+    std::vector<std::string> out;
+    for (auto it = values_.lower_bound(prefix); it != values_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+        out.push_back(it->first);
+    return out;
+}
+
 int64_t Config::get_int(const std::string& key, int64_t fallback) const {
     auto it = values_.find(key);
     if (it == values_.end() || it->second.empty()) return fallback;

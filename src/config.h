@@ -27,6 +27,8 @@ public:
     bool get_bool(const std::string& key, bool fallback) const;
     std::vector<std::string> get_list(const std::string& key) const;  // space/comma separated
     bool has(const std::string& key) const { return values_.count(key) != 0; }
+    // Keys starting with `prefix` (sorted), e.g. every PROGRAM_<NAME>.
+    std::vector<std::string> keys_with_prefix(const std::string& prefix) const;
     void set(const std::string& key, const std::string& value) { values_[key] = value; }
     const std::string& origin() const { return origin_; }
 

@@ -51,6 +51,8 @@ model::ConfigRow config_from_form(Context& c, std::vector<std::string>& errors) 
     if (cfg.command.empty() && cfg.program != "none") errors.push_back("config_command needed");
     if (cfg.fuse_command.empty()) errors.push_back("config_fuse_command needed");
     if (!valid_program(cfg.program)) errors.push_back("config_program needed");
+    else if (auto p = jobs::check_programs(c.cfg, cfg.command, jobs::Template::Config, cfg.program); !p.empty())
+        errors.push_back("config_program: " + p);
     if (auto p = jobs::check_template(cfg.command, jobs::Template::Config); !p.empty()) errors.push_back("config_command: " + p);
     try {
         files::parse_fuse_command(cfg.fuse_command);

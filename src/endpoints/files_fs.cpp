@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "endpoints/files.h"
+#include "model/upload_names.h"
 #include "util/fs.h"
 #include "util/text.h"
 #include "vidjil/vidjil_file.h"
@@ -146,10 +147,11 @@ std::string link_source_file(const Context& c, const std::string& path) {
     bool word = !ext.empty() && ext.size() <= 5;
     for (char ch : ext) word = word && std::isalnum(static_cast<unsigned char>(ch));
     if (!word) ext = "txt";  // never copy an arbitrary extension (it ends up in command lines)
-    std::string hex = text::hex(reinterpret_cast<const unsigned char*>(stem.data()), stem.size());
     std::string name = "sequence_file.data_file." + text::random_hex(8) + ".";
-    size_t room = 399 - name.size() - ext.size() - 1;
-    if (hex.size() > room) hex.resize(room - room % 2);
+    // Within NAME_MAX: a long name keeps its beginning, cut at a UTF-8 character boundary.
+    size_t keep = std::min(stem.size(), (model::kNameMax - name.size() - ext.size() - 1) / 2);
+    while (keep > 0 && keep < stem.size() && (static_cast<unsigned char>(stem[keep]) & 0xC0) == 0x80) --keep;
+    std::string hex = text::hex(reinterpret_cast<const unsigned char*>(stem.data()), keep);
     name += hex + "." + ext;
     std::string dir = sequences_dir(c);
     fs::mkdirs(dir);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -151,17 +152,37 @@ void read_fields(Context& c, Upload& u, const std::string& field, const std::str
     }
 }
 
-void check_quota(Context& c, int64_t incoming, int64_t replaced) {
-    int64_t quota = c.cfg.get_int("UPLOAD_QUOTA", 0);
+constexpr int64_t kDefaultQuota = int64_t(100) << 30;    // UPLOAD_QUOTA: bytes of sequence files per user
+constexpr int64_t kDefaultMinFree = int64_t(1) << 30;    // UPLOAD_MIN_FREE: bytes left free in DIR_SEQUENCES
+
+int64_t quota_of(Context& c) { return c.cfg.get_int("UPLOAD_QUOTA", kDefaultQuota); }
+
+// Bytes this user's files already take (minus the file being replaced), read once per upload.
+int64_t used_by(Context& c, int64_t replaced) { return model::bytes_provided_by(c.db, c.user_id()) - replaced; }
+
+void check_quota(Context& c, int64_t used, int64_t incoming) {
+    int64_t quota = quota_of(c);
     if (quota <= 0) return;
-    int64_t used = model::bytes_provided_by(c.db, c.user_id()) - replaced;
     if (used + incoming > quota)
         throw UploadError(413, "Your upload quota is exceeded: " + format_size(used) + " used of " + format_size(quota) +
                                    ", this file needs " + format_size(incoming) + ".");
 }
 
+// Refuses (507) an upload that would leave less than UPLOAD_MIN_FREE bytes free on the file
+// system of DIR_SEQUENCES; `incoming` is what is still to be written.
+void check_free_space(Context& c, const std::string& dir, int64_t incoming) {
+    int64_t min_free = c.cfg.get_int("UPLOAD_MIN_FREE", kDefaultMinFree);
+    if (min_free <= 0) return;
+    struct statvfs st {};
+    if (::statvfs(dir.c_str(), &st) != 0) return;  // the write itself will say what is wrong
+    int64_t avail = static_cast<int64_t>(st.f_bavail) * static_cast<int64_t>(st.f_frsize);
+    if (avail - incoming < min_free)
+        throw UploadError(507, "The server does not have enough free space for this file (" + format_size(avail) +
+                                   " free, " + format_size(min_free) + " must stay free); please contact the administrator.");
+}
+
 // Reads the multipart body; the file part goes to `tmp` as it arrives.
-void receive(Context& c, Upload& u, TempUpload& tmp, int64_t max_size) {
+void receive(Context& c, Upload& u, TempUpload& tmp, int64_t max_size, const std::string& dir) {
     int64_t remaining = c.req.content_length;
     auto source = [&](char* buf, size_t n) -> size_t {
         if (remaining == 0) return 0;
@@ -182,12 +203,27 @@ void receive(Context& c, Upload& u, TempUpload& tmp, int64_t max_size) {
         std::string problem;
         u.name = clean_upload_name(part.filename, problem);
         if (!problem.empty()) throw UploadError(400, problem);
-        if (u.id) check_target(c, u);  // known before the data: refuse before storing anything
+        // Nothing is stored before the permission check: the target must be known first.
+        if (!u.id)
+            throw UploadError(400, "The field 'id' must come before the file in the form (or be given in the URL): "
+                                   "nothing is stored before the server knows where it goes.");
+        check_target(c, u);
+        int64_t used = 0;
+        if (quota_of(c) > 0) {
+            auto row = model::sequence_file_get(c.db, *u.id);
+            used = used_by(c, row ? (u.file_number == 2 ? row->size_file2 : row->size_file) : 0);
+        }
         tmp.create();
+        int64_t next_space_check = 0;
         for (std::string_view chunk = reader.next_chunk(); !chunk.empty(); chunk = reader.next_chunk()) {
             tmp.write(chunk);
             if (tmp.size() > max_size)
                 throw UploadError(413, "The file is larger than the limit of this server (" + format_size(max_size) + ").");
+            if (tmp.size() >= next_space_check) {  // a body of unknown length is watched as it grows
+                check_quota(c, used, tmp.size());
+                check_free_space(c, dir, 0);
+                next_space_check = tmp.size() + (int64_t(16) << 20);
+            }
         }
         tmp.finish();
     }
@@ -202,7 +238,7 @@ Response store(Context& c, Upload& u, TempUpload& tmp) {
     if (!problem.empty()) throw UploadError(415, "This file cannot be used: " + problem + ".");
     auto before = model::sequence_file_get(c.db, *u.id);
     std::optional<std::string> old = u.file_number == 2 ? before->data_file2 : before->data_file;
-    check_quota(c, tmp.size(), u.file_number == 2 ? before->size_file2 : before->size_file);
+    check_quota(c, used_by(c, u.file_number == 2 ? before->size_file2 : before->size_file), tmp.size());
     std::string dir = sequences_dir(c);
     std::string stored = model::stored_name("sequence_file", u.file_number == 2 ? "data_file2" : "data_file", u.name);
     tmp.rename_to(dir, stored);
@@ -247,14 +283,15 @@ Response file_upload(Context& c) {
             throw UploadError(413, "The file is larger than the limit of this server (" + format_size(max_size) + ").");
         if (text::to_lower(text::trim(c.req.content_type.substr(0, c.req.content_type.find(';')))) != "multipart/form-data")
             throw UploadError(415, "An upload must be sent as multipart/form-data.");
-        if (c.req.content_length > 0) check_quota(c, c.req.content_length - kFormOverhead, 0);
+        if (c.req.content_length > 0 && quota_of(c) > 0) check_quota(c, used_by(c, 0), c.req.content_length - kFormOverhead);
         if (auto id = c.params.get_int("id")) u.id = id;
         if (c.params.has("file_number")) read_fields(c, u, "file_number", c.params.get("file_number"));
         std::string dir = sequences_dir(c);
         fs::mkdirs(dir);
+        if (c.req.content_length > 0) check_free_space(c, dir, c.req.content_length);
         sweep_stale(dir + "/.incoming");
         TempUpload tmp(dir);
-        receive(c, u, tmp, max_size);
+        receive(c, u, tmp, max_size, dir);
         return store(c, u, tmp);
     } catch (const UploadError& e) {
         log::warn("upload refused for user " + std::to_string(c.user_id()) + " (file " +

@@ -43,6 +43,8 @@ model::PreProcessRow from_form(Context& c, std::vector<std::string>& errors) {
     if (text::trim(p.command).empty()) errors.push_back("pre_process_command needed");
     else if (auto e = jobs::check_template(p.command, jobs::Template::PreProcess); !e.empty())
         errors.push_back("pre_process_command: " + e);
+    else if (auto why = jobs::check_programs(c.cfg, p.command, jobs::Template::PreProcess); !why.empty())
+        errors.push_back("pre_process_command: " + why);
     return p;
 }
 

@@ -162,12 +162,58 @@ std::string program_path(const Config& cfg, const std::string& name, bool next) 
         }
         return cfg.get("VIDJIL_PROGRAM", join_path(dir_vidjil(cfg), "vidjil-algo"));
     }
-    std::string key = "PROGRAM_";
-    for (char c : name) key.push_back(std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_');
+    std::string key = program_key(name);
     std::string p = cfg.get(key);
     if (p.empty())
-        throw CommandError("program '" + name + "' is not installed on this server (the administrator can set " + key +
-                           " in vidjil.conf)");
+        throw CommandError("program '" + name + "' is not declared on this server (the administrator can set " + key +
+                           " in vidjil.conf); allowed programs: " + declared_programs(cfg));
+    if (p[0] != '/') throw CommandError(key + " in vidjil.conf must be an absolute path");
+    return p;
+}
+
+std::string program_key(const std::string& name) {
+    std::string key = "PROGRAM_";
+    for (char c : name) key.push_back(std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::toupper(c)) : '_');
+    return key;
+}
+
+std::string declared_programs(const Config& cfg) {
+    std::string out;
+    for (const std::string& key : cfg.keys_with_prefix("PROGRAM_")) {
+        if (cfg.get(key).empty() || key.size() == 8) continue;
+        out += (out.empty() ? "" : ", ") + text::to_lower(key.substr(8));
+    }
+    return out.empty() ? "none (no PROGRAM_<NAME> in vidjil.conf)" : out;
+}
+
+std::string check_programs(const Config& cfg, const std::string& command, Template kind, const std::string& program) {
+    try {
+        if (kind == Template::Config) {
+            if (program == "none") return "";
+            program_path(cfg, program, command.find("next") != std::string::npos);
+            return "";
+        }
+        std::vector<std::string> words = split_words(command);
+        if (words.empty()) return "the command is empty";
+        pre_process_program(cfg, words[0]);
+    } catch (const CommandError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+std::string pre_process_program(const Config& cfg, const std::string& first_word) {
+    bool plain = !first_word.empty();
+    for (char c : first_word) plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
+    if (!plain)
+        throw CommandError("the pre-process program must be the name of a program declared in vidjil.conf "
+                           "(PROGRAM_<NAME> = /path), not '" + first_word + "'; allowed programs: " + declared_programs(cfg));
+    std::string key = program_key(first_word);
+    std::string p = cfg.get(key);
+    if (p.empty())
+        throw CommandError("the pre-process program '" + first_word + "' is not declared in vidjil.conf (" + key +
+                           " = /path); allowed programs: " + declared_programs(cfg));
+    if (p[0] != '/') throw CommandError(key + " in vidjil.conf must be an absolute path");
     return p;
 }
 
@@ -220,21 +266,11 @@ Invocation pre_process_invocation(const Config& cfg, const std::string& command,
     }
     inv.argv = substitute(words, values);
     std::string dir = cfg.get("DIR_PREPROCESS", "/usr/share/vidjil/preprocess");
-    const std::string& first = inv.argv.at(0);
-    std::string found;
-    if (first.find('/') != std::string::npos) {
-        if (first[0] != '/') throw CommandError("the pre-process program must be a name or an absolute path: " + first);
-        found = first;
-    } else {
-        for (const std::string& d : {dir, std::string("/usr/local/bin"), std::string("/usr/bin"), std::string("/bin")})
-            if (is_executable(join_path(d, first))) {
-                found = join_path(d, first);
-                break;
-            }
-    }
-    if (found.empty() || !is_executable(found))
-        throw CommandError("the pre-process program '" + first + "' is not installed (looked in " + dir +
-                           " and the system directories)");
+    // The program is the first word of the template itself (never a substituted value).
+    std::string found = pre_process_program(cfg, words.at(0));
+    if (!is_executable(found))
+        throw CommandError("the pre-process program " + found + " (" + program_key(words[0]) +
+                           " in vidjil.conf) is missing or not executable");
     inv.argv[0] = found;
     inv.cwd = fs::exists(dir) ? dir : values.at("workdir");
     return inv;
@@ -286,6 +322,14 @@ std::string merged_name(const std::string& name1, const std::string& name2) {
         name = (common.empty() ? ra + "_" + rb : common) + suffix;
     }
     name = safe_basename(name);
+    // Room for the suffixes added to it (".pre.log") within NAME_MAX: long names keep their
+    // beginning and their extensions (".fastq.gz" says how to read the file).
+    constexpr size_t kMaxMerged = 200;
+    if (name.size() > kMaxMerged) {
+        size_t dot = name.find('.', name.size() - 20);
+        std::string ext = dot == std::string::npos ? "" : name.substr(dot);
+        name = name.substr(0, kMaxMerged - ext.size()) + ext;
+    }
     return name.empty() ? "merged.fastq.gz" : name;
 }
 

@@ -51,15 +51,29 @@ Invocation analysis_invocation(const Config& cfg, const std::string& program_nam
                                const std::string& workdir, const std::string& basename, const std::string& input,
                                const std::string& grep_reads);
 
-// A pre-process (model.md §3.3): the first word is the program (found in DIR_PREPROCESS, then
-// /usr/local/bin:/usr/bin:/bin), `values` holds file1, file2, result, workdir; pear, flash2 and
-// binaries come from DIR_PEAR, DIR_FLASH2, DIR_BINARIES. A final "> &result&" sends the
-// program's standard output to the result file.
+// A pre-process (model.md §3.3): the first word is the name of a program declared in vidjil.conf
+// (PROGRAM_<NAME> = /path: `cat` is PROGRAM_CAT, `flash2.py` PROGRAM_FLASH2_PY), run with
+// DIR_PREPROCESS as its working directory when that exists; `values` holds file1, file2, result,
+// workdir; pear, flash2 and binaries come from DIR_PEAR, DIR_FLASH2, DIR_BINARIES. A final
+// "> &result&" sends the program's standard output to the result file.
 Invocation pre_process_invocation(const Config& cfg, const std::string& command,
                                   std::map<std::string, std::string> values);
 
 // The program path for config.program, or throws CommandError ("none" has no program).
+// "vidjil" is VIDJIL_PROGRAM; any other name must be declared as PROGRAM_<NAME>.
 std::string program_path(const Config& cfg, const std::string& program_name, bool next);
+// The vidjil.conf key declaring a program: PROGRAM_ + the name in capitals, other characters '_'.
+std::string program_key(const std::string& name);
+// The path of the program a pre-process command starts with (its first word), or throws
+// CommandError naming the allowed programs.
+std::string pre_process_program(const Config& cfg, const std::string& first_word);
+// The declared programs (PROGRAM_<NAME> keys), as names for an error message.
+std::string declared_programs(const Config& cfg);
+// "" when the programs of a config (its `program`) or of a pre-process command (its first word)
+// are declared in vidjil.conf, else why not (naming the allowed programs). Checked when a config
+// or a pre-process is saved; the runner checks again when it runs.
+std::string check_programs(const Config& cfg, const std::string& command, Template kind,
+                           const std::string& program = "");
 
 // The name of the merged file of a pre-process (model.md §3.3): common suffix of the two names
 // plus their longest common substring, e.g. x_S1_R1.fastq.gz + x_S1_R2.fastq.gz -> x_S1_R.fastq.gz;

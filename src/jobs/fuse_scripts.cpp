@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "config.h"
-#include "runner/child.h"
+#include "jobs/spawn.h"
 #include "util/fs.h"
 #include "util/text.h"
 #include "vidjil/vidjil_file.h"
@@ -38,7 +38,7 @@ public:
             throw FuseScriptError("cannot create a temporary directory in " + parent + ": " + std::strerror(errno));
         path_ = pattern;
     }
-    ~ScratchDir() { runner::remove_tree(path_); }
+    ~ScratchDir() { remove_tree(path_); }
     ScratchDir(const ScratchDir&) = delete;
     ScratchDir& operator=(const ScratchDir&) = delete;
     const std::string& path() const { return path_; }
@@ -80,10 +80,10 @@ int wait_script(pid_t pid, double limit_seconds) {
         auto now = Clock::now();
         if (!timed_out && now >= deadline) {
             timed_out = true;
-            runner::signal_group(pid, SIGTERM);
+            signal_group(pid, SIGTERM);
             kill_at = now + std::chrono::seconds(2);
         } else if (timed_out && now >= kill_at) {
-            runner::signal_group(pid, SIGKILL);
+            signal_group(pid, SIGKILL);
             kill_at = now + std::chrono::hours(1);
         }
         std::this_thread::sleep_for(step);
@@ -131,13 +131,23 @@ Json::Value run_fuse_scripts(const Config& cfg, FuseStage stage, const std::vect
     for (const files::FuseScript& c : commands) paths.push_back(script_path(dir, c.script, stage_text));
     double limit = static_cast<double>(cfg.get_int("FUSE_SCRIPT_TIMEOUT", 60));
     if (limit <= 0) limit = 60;
+    Sandbox sandbox;
+    try {
+        sandbox = sandbox_from_config(cfg);
+    } catch (const CommandError& e) {
+        throw FuseScriptError(std::string(stage_text) + " scripts cannot run: " + e.what());
+    }
     ScratchDir scratch(cfg.get("DIR_TMP", "/tmp"));
     std::string in = scratch.path() + "/in-0.vidjil";
     try {
         fs::write_file_atomic(in, files::write_compact(input));
+        hand_over(sandbox, scratch.path());  // the scripts run as RUNNER_USER and write there
     } catch (const std::exception& e) {
         throw FuseScriptError(std::string("cannot write the input of the ") + stage_text + " scripts: " + e.what());
     }
+    if (sandbox.drop && !user_can_access(sandbox, scratch.path(), W_OK | X_OK))
+        throw FuseScriptError(std::string(stage_text) + " scripts cannot run: RUNNER_USER " + sandbox.user +
+                              " cannot use " + scratch.path() + " (every parent directory of DIR_TMP must be searchable by that user)");
     Json::Value result;
     for (size_t k = 0; k < commands.size(); ++k) {
         std::string out = scratch.path() + "/out-" + std::to_string(k + 1) + ".vidjil";
@@ -153,7 +163,7 @@ Json::Value run_fuse_scripts(const Config& cfg, FuseStage stage, const std::vect
         if (fd < 0) throw FuseScriptError("cannot create " + log_path + ": " + std::strerror(errno));
         pid_t pid;
         try {
-            pid = runner::spawn(inv, fd, scratch.path());
+            pid = spawn(inv, fd, scratch.path(), sandbox);
         } catch (const std::exception& e) {
             ::close(fd);
             throw FuseScriptError(std::string(stage_text) + " script " + commands[k].script + ": " + e.what());

@@ -41,7 +41,7 @@ FuseReport fuse_set(const Config& cfg, db::Connection& db, int64_t ss, int64_t c
     FuseReport report;
     std::string tag = "fuse of set " + std::to_string(ss) + " c" + std::to_string(config_id) + ": ";
     // Every statement of the transaction sees what other runners committed before it ran.
-    db.exec_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    model::next_transaction_read_committed(db);
     db::Transaction tx(db);
     if (!model::lock_sample_set(db, ss)) {
         report.message = tag + "the set no longer exists";

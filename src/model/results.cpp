@@ -211,6 +211,10 @@ std::vector<FuseSource> fuse_sources(db::Connection& db, int64_t ss, int64_t con
     return out;
 }
 
+void next_transaction_read_committed(db::Connection& db) {
+    db.exec_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+}
+
 bool lock_sample_set(db::Connection& db, int64_t ss) {
     return db.query_one("SELECT id FROM sample_set WHERE id = ? FOR UPDATE", {ss}).has_value();
 }

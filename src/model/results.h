@@ -73,6 +73,9 @@ struct FuseSource {
 // original took the newest row even while it was still running, dropping the sample from the
 // fused file until the re-run ended: model.md §9.2).
 std::vector<FuseSource> fuse_sources(db::Connection& db, int64_t ss, int64_t config);
+// The next transaction of this connection sees, statement by statement, what others committed
+// before each statement (READ COMMITTED): a fuse must see the results other runners just stored.
+void next_transaction_read_committed(db::Connection& db);
 // Locks the sample set row for the rest of the transaction: fuses of one set run one at a time.
 bool lock_sample_set(db::Connection& db, int64_t ss);
 

@@ -1,6 +1,7 @@
 // Stored file names of upload fields (see upload_names.h).
 #include "model/upload_names.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "util/fs.h"
@@ -61,9 +62,16 @@ std::string stored_name(const std::string& table, const std::string& field, cons
         for (char c : e) word = word && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
         if (word) ext = e;
     }
-    std::string name = table + "." + field + "." + text::random_hex(8) + "." + b64url(base);
-    size_t max = length - 1 - ext.size();
-    if (name.size() > max) name.resize(max);
+    // A file name of the file system holds at most NAME_MAX (255) bytes, whatever the column
+    // size: the original name is shortened (at a UTF-8 character boundary, so that the part
+    // kept still decodes) until its encoding fits. The row keeps the full original name.
+    size_t max = std::min<size_t>(length, kNameMax);
+    std::string prefix = table + "." + field + "." + text::random_hex(8) + ".";
+    size_t room = max > prefix.size() + 1 + ext.size() ? max - prefix.size() - 1 - ext.size() : 0;
+    size_t keep = std::min(base.size(), room / 4 * 3);
+    while (keep > 0 && keep < base.size() && (static_cast<unsigned char>(base[keep]) & 0xC0) == 0x80) --keep;
+    std::string name = prefix + b64url(base.substr(0, keep));
+    if (name.size() > max - 1 - ext.size()) name.resize(max - 1 - ext.size());  // absurd table/field names only
     return name + "." + ext;
 }
 

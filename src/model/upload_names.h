@@ -7,8 +7,11 @@
 
 namespace vidjil::model {
 
-// A new stored name for `original_name` (only its basename is used). `length` is the column
-// size (400 for the upload columns).
+// Longest file name of the file systems (NAME_MAX): no stored name is longer.
+constexpr size_t kNameMax = 255;
+// A new stored name for `original_name` (only its basename is used, shortened at a UTF-8
+// character boundary when needed). `length` is the column size (400 for the upload columns);
+// the result never exceeds kNameMax bytes either.
 std::string stored_name(const std::string& table, const std::string& field, const std::string& original_name,
                         size_t length = 400);
 // The original basename encoded in a stored name (base16 for web2py-era names, else base64);

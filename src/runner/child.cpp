@@ -1,10 +1,8 @@
-// Program processes and job directories of the local backend (see child.h).
+// Runner processes, job logs and job directories of the local backend (see child.h).
 #include "runner/child.h"
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,64 +16,6 @@
 #include "util/text.h"
 
 namespace vidjil::runner {
-
-namespace {
-
-// Only async-signal-safe calls between fork and exec.
-[[noreturn]] void child_fail(int log_fd, const char* what, const char* arg) {
-    const char* err = std::strerror(errno);
-    for (const char* part : {"# vidjil-runner: cannot ", what, " ", arg, ": ", err, "\n"})
-        if (::write(log_fd, part, std::strlen(part)) < 0) break;
-    _exit(127);
-}
-
-}  // namespace
-
-pid_t spawn(const jobs::Invocation& inv, int log_fd, const std::string& tmpdir) {
-    if (inv.argv.empty()) throw std::runtime_error("empty command");
-    // Everything the child needs is prepared before fork.
-    std::vector<std::string> env_strings = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8",
-                                            "HOME=" + inv.cwd, "TMPDIR=" + tmpdir};
-    std::vector<char*> argv, envp;
-    for (const auto& a : inv.argv) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (auto& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
-    pid_t parent = ::getpid();
-    pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error(std::string("cannot fork: ") + std::strerror(errno));
-    if (pid == 0) {
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, nullptr);
-        for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGPIPE, SIGHUP}) signal(s, SIG_DFL);
-        setpgid(0, 0);
-        // The program must not outlive a runner killed with SIGKILL: nobody would wait for it.
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(127);
-        int in = ::open("/dev/null", O_RDONLY);
-        if (in >= 0) dup2(in, 0);
-        int out = log_fd;
-        if (!inv.stdout_path.empty()) {
-            out = ::open(inv.stdout_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-            if (out < 0) child_fail(log_fd, "create", inv.stdout_path.c_str());
-        }
-        dup2(out, 1);
-        dup2(log_fd, 2);
-        if (::chdir(inv.cwd.c_str()) != 0) child_fail(2, "enter", inv.cwd.c_str());
-        // The database connection and any other descriptor of the runner stay with the runner.
-        if (::close_range(3, ~0U, 0) != 0)
-            for (int fd = 3; fd < 65536; ++fd) ::close(fd);
-        ::execve(argv[0], argv.data(), envp.data());
-        child_fail(2, "execute", argv[0]);
-    }
-    setpgid(pid, pid);
-    return pid;
-}
-
-void signal_group(pid_t pid, int sig) {
-    if (pid > 0 && ::kill(-pid, sig) != 0) ::kill(pid, sig);
-}
 
 bool is_live_runner(long pid) {
     if (pid <= 0) return false;
@@ -96,21 +36,6 @@ void log_line(int fd, const std::string& line) {
         if (n <= 0) return;
         done += static_cast<size_t>(n);
     }
-}
-
-static int remove_entry(const char* path, const struct stat*, int, struct FTW*) {
-    ::remove(path);
-    return 0;
-}
-
-void remove_tree(const std::string& path) {
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) return;
-    if (!S_ISDIR(st.st_mode)) {
-        ::unlink(path.c_str());
-        return;
-    }
-    nftw(path.c_str(), remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 void reset_dir(const std::string& dir) {

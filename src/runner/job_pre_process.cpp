@@ -78,9 +78,14 @@ std::optional<jobs::Invocation> PreProcess::start() {
     result_ = workdir_ + "/" + name;
     open_log(result_ + ".pre.log");
     note("vidjil-runner on " + ctx_.host + ": pre-process '" + pp->name + "' of file " + std::to_string(sf_));
+    // The program may read copies (RUNNER_USER without access to DIR_SEQUENCES); file1_ and
+    // file2_ stay the uploads themselves.
+    std::string in1 = file1_, in2 = file2_;
+    if (std::string why = prepare_sandbox(workdir_, {&in1, &in2}); !why.empty())
+        return fail(jobs::FAILED, why), std::nullopt;
     try {
         jobs::Invocation inv = jobs::pre_process_invocation(
-            ctx_.cfg, pp->command, {{"file1", file1_}, {"file2", file2_}, {"result", result_}, {"workdir", workdir_}});
+            ctx_.cfg, pp->command, {{"file1", in1}, {"file2", in2}, {"result", result_}, {"workdir", workdir_}});
         note("command: " + jobs::printable(inv.argv) + (inv.stdout_path.empty() ? "" : " > " + inv.stdout_path));
         return inv;
     } catch (const jobs::CommandError& e) {

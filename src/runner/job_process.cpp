@@ -83,6 +83,8 @@ std::optional<jobs::Invocation> Process::start() {
         import_result();
         return std::nullopt;
     }
+    if (std::string why = prepare_sandbox(workdir_, {&input_}); !why.empty())
+        return end(jobs::FAILED, why), std::nullopt;
     try {
         jobs::Invocation inv = jobs::analysis_invocation(ctx_.cfg, config_.program, config_.command, workdir_, base_,
                                                          input_, job_.grep_reads);

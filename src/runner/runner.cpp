@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,9 +14,11 @@
 #include <ctime>
 #include <thread>
 
+#include "jobs/paths.h"
 #include "jobs/result_cache.h"
 #include "jobs/status.h"
 #include "runner/child.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 namespace vidjil::runner {
@@ -68,19 +71,60 @@ bool Execution::end(const std::string& status, const std::string& message) {
     return mine;
 }
 
-std::string describe_exit(int st) {
-    if (WIFEXITED(st)) return "exit status " + std::to_string(WEXITSTATUS(st));
-    if (WIFSIGNALED(st)) return "killed by signal " + std::to_string(WTERMSIG(st));
-    return "ended abnormally";
+std::string Execution::prepare_sandbox(const std::string& dir, std::vector<std::string*> inputs) {
+    const jobs::Sandbox& sb = ctx_.sandbox;
+    if (!ctx_.sandbox_error.empty()) return ctx_.sandbox_error;
+    tmp_dir_ = dir;
+    if (!sb.drop) return "";
+    try {
+        // The runner's own directories between DIR_WORK and the job's become searchable (not
+        // readable) by others, so that RUNNER_USER reaches its job directory.
+        std::string root = jobs::work_root(ctx_.cfg);
+        for (std::string d = fs::dirname(dir); d.size() >= root.size() && d != "/"; d = fs::dirname(d)) {
+            struct stat st {};
+            if (::stat(d.c_str(), &st) == 0 && !(st.st_mode & S_IXOTH)) ::chmod(d.c_str(), (st.st_mode & 07777) | S_IXOTH);
+            if (d == root) break;
+        }
+        jobs::hand_over(sb, dir);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+    if (!jobs::user_can_access(sb, dir, W_OK | X_OK))
+        return "RUNNER_USER " + sb.user + " cannot use the work directory " + dir +
+               " (every parent directory must be searchable by that user)";
+    for (size_t k = 0; k < inputs.size(); ++k) {
+        std::string* input = inputs[k];
+        if (input->empty() || jobs::user_can_access(sb, *input, R_OK)) continue;
+        // Same file name: programs record it (vidjil-algo's original_names, which get_data matches).
+        std::string copy_dir = dir + "/input-" + std::to_string(k + 1);
+        std::string copy = copy_dir + "/" + fs::basename(*input);
+        try {
+            fs::mkdirs(copy_dir);
+            copy_atomic(*input, copy);
+            jobs::hand_over(sb, copy_dir);
+        } catch (const std::exception& e) {
+            return std::string("the input could not be copied for RUNNER_USER: ") + e.what();
+        }
+        note("RUNNER_USER " + sb.user + " cannot read " + *input + ": the program reads a copy (give that user read "
+             "access to DIR_SEQUENCES to avoid copies)");
+        *input = copy;
+    }
+    return "";
 }
 
 Runner::Runner(const Config& cfg, Options options)
-    : cfg_(cfg), opt_(std::move(options)), db_(db::ConnectOptions::from_config(cfg)), ctx_{cfg_, db_, "", 0} {
+    : cfg_(cfg), opt_(std::move(options)), db_(db::ConnectOptions::from_config(cfg)), ctx_{cfg_, db_, "", 0, {}, ""} {
     ctx_.host = !opt_.host.empty() ? opt_.host : cfg.get("RUNNER_HOST", host_name());
     ctx_.pid = static_cast<int>(::getpid());
     max_jobs_ = opt_.max_jobs > 0 ? opt_.max_jobs : static_cast<int>(cfg.get_int("RUNNER_MAX_JOBS", default_max_jobs()));
     if (max_jobs_ < 1) max_jobs_ = 1;
     if (opt_.poll <= 0) opt_.poll = static_cast<double>(cfg.get_int("RUNNER_POLL", 2));
+    try {
+        ctx_.sandbox = jobs::sandbox_from_config(cfg);
+    } catch (const jobs::CommandError& e) {
+        ctx_.sandbox_error = e.what();
+        log::error(std::string("no program can run: ") + e.what());
+    }
 }
 
 void Runner::recover() {
@@ -121,7 +165,8 @@ void Runner::start_job(model::Job job) {
     if (!inv) return;  // already ended (import, failure, waiting)
     pid_t pid = 0;
     try {
-        pid = spawn(*inv, exec->log_fd(), cfg_.get("DIR_TMP", "/tmp"));
+        pid = spawn(*inv, exec->log_fd(), exec->tmp_dir().empty() ? cfg_.get("DIR_TMP", "/tmp") : exec->tmp_dir(),
+                    ctx_.sandbox);
     } catch (const std::exception& e) {
         exec->finish(Outcome{false, 127 << 8, 0});
         return;

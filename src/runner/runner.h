@@ -18,6 +18,7 @@
 #include "config.h"
 #include "db/db.h"
 #include "jobs/command.h"
+#include "jobs/spawn.h"
 #include "model/jobs.h"
 
 namespace vidjil::runner {
@@ -42,6 +43,10 @@ struct Context {
     db::Connection& db;
     std::string host;
     int pid = 0;
+    // Who programs run as (RUNNER_USER) and their limits; when it cannot be used, every job that
+    // would start a program fails with sandbox_error.
+    jobs::Sandbox sandbox;
+    std::string sandbox_error;
 };
 
 // One claimed job. start() either returns the program to run, or ends the job itself (an
@@ -55,6 +60,7 @@ public:
     virtual void finish(const Outcome& outcome) = 0;
     const model::Job& job() const { return job_; }
     int log_fd() const { return log_fd_; }
+    const std::string& tmp_dir() const { return tmp_dir_; }
     const std::string& log_path() const { return log_path_; }
     int64_t time_limit() const { return time_limit_; }
 
@@ -63,18 +69,23 @@ protected:
     void note(const std::string& line);          // "# ..." line in the job log
     // Ends the job; `message` is what the user reads as the reason. False if no longer ours.
     bool end(const std::string& status, const std::string& message = "");
+    // Before a program starts: the sandbox is usable, `dir` (the job's work directory) is given
+    // to its user, and each input it cannot read is replaced by a copy in `dir` (noted in the
+    // log). "" when ready, else why the job cannot run.
+    std::string prepare_sandbox(const std::string& dir, std::vector<std::string*> inputs);
     Context& ctx_;
     model::Job job_;
     int log_fd_ = -1;
     std::string log_path_;
     int64_t time_limit_ = 0;
+    std::string tmp_dir_;
 };
 
 std::unique_ptr<Execution> make_process(Context& ctx, model::Job job);
 std::unique_ptr<Execution> make_pre_process(Context& ctx, model::Job job);
 
 // Why a program failed, for the user ("exit status 3", "killed by signal 9").
-std::string describe_exit(int wait_status);
+using jobs::describe_exit;
 
 class Runner {
 public:

@@ -55,11 +55,42 @@ def test_reference_fasta_and_fastq(env):
 
 
 def test_generated_fasta_fastq_both_field_orders(env):
-    for data, name, file_first in ((lib.fasta(), "a.fasta", False), (lib.fastq(), "b.fastq", True)):
+    for data, name in ((lib.fasta(), "a.fasta"), (lib.fastq(), "b.fastq")):
         c, pid, fid = _sample(env)
-        a = lib.upload(c, fid, name, data, file_first=file_first)
+        a = lib.upload(c, fid, name, data)
         assert a.status == 200, a
         _stored_ok(env, c, fid, data)
+
+
+def test_file_before_id_is_refused_before_anything_is_stored(env):
+    """Issue 9: a file part that came before `id` was written to disk before the permission check."""
+    c, pid, fid = _sample(env)
+    other, _, _ = lib.lab_user(env)
+    before_disk, before_row = lib.disk_state(env), _row(env, fid)
+    for client in (c, other):
+        a = lib.upload(client, fid, "b.fastq", lib.fastq(), file_first=True)
+        assert a.status == 400 and "'id' must come before the file" in a.json()["message"], a
+        assert lib.disk_state(env) == before_disk and _row(env, fid) == before_row
+    # The id in the URL is known before the body: the file may come first then.
+    body, ctype = lib.multipart([("file", "b.fastq", lib.fastq()), ("file_number", None, "1")])
+    a = other.post("/vidjil/file/upload", query={"id": fid}, body=body, content_type=ctype)
+    assert a.status == 403 and lib.disk_state(env) == before_disk, a
+    a = c.post("/vidjil/file/upload", query={"id": fid}, body=body, content_type=ctype)
+    assert a.status == 200, a
+    _stored_ok(env, c, fid, lib.fastq())
+
+
+def test_long_and_multibyte_file_names_are_stored(env):
+    """Issue 9: a 150-255 character name gave 500 (stored name longer than NAME_MAX)."""
+    for name in ("a" * 150 + ".fastq", "b" * 249 + ".fastq", "\u00e9" * 120 + ".fastq", "\u6587" * 80 + ".fa"):
+        c, uid, group = lib.lab_user(env)
+        fid = lib.create_sample(c, [lib.create_set(c, group, "patient")], filename=name)
+        data = lib.fastq()
+        a = lib.upload(c, fid, name, data)
+        assert a.status == 200, (len(name.encode()), a)
+        stored = _stored_ok(env, c, fid, data)
+        assert len(stored) <= 255
+        assert env.sql("SELECT filename FROM sequence_file WHERE id = ?", fid) == [[name]]  # the original name
 
 
 def test_gzip_and_airr_results(env):

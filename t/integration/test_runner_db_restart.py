@@ -111,6 +111,7 @@ def _cleanup(env, conf, runner, *paths):
 def _run(env, program_seconds, down_seconds):
     fd, marker = tempfile.mkstemp(prefix="vidjil-restart-marker-")
     os.close(fd)
+    os.chmod(marker, 0o666)  # the program runs as RUNNER_USER
     c, ss, sf, cid, rid = _job(env, "--fake-sleep %s" % program_seconds, marker)
     conf, runner = _runner(env)
     try:

@@ -195,7 +195,8 @@ def _upload_to_a_full_disk(env, disk_class):
     body, ctype = lib.multipart([("pre_process", None, "0"), ("id", None, str(sf)), ("file_number", None, "1"),
                                  ("file", "big.fa", lib.fasta(2000))])
     with disk_class(env) as disk:
-        conf = fx.runner_conf(env, DIR_SEQUENCES=disk.dir)
+        # UPLOAD_MIN_FREE = 0: the write itself must meet the full disk (the guard is tested elsewhere).
+        conf = fx.runner_conf(env, DIR_SEQUENCES=disk.dir, UPLOAD_MIN_FREE=0)
         try:
             a = env.cgi("file", "POST", "/vidjil/file/upload", body=body, content_type=ctype, cookie=fx.cookie(c),
                         conf=conf, extra_env=disk.env_vars)

@@ -157,6 +157,27 @@ def test_mounted_filesystem_is_confined(env):
     assert got.status == 200 and got.body == lib.fasta(), got
 
 
+def test_mounted_file_with_a_long_name(env):
+    """Issue 9: the link's name took up to 399 bytes (over NAME_MAX) for a long name."""
+    c, uid, ssid, fid = _setup(env)
+    root = os.path.join(env.state, "data", "mnt-" + uuid.uuid4().hex[:6])
+    os.makedirs(root)
+    long_name = "\u00e9" * 100 + "x" * 40 + ".fa"  # 243 bytes
+    open(os.path.join(root, long_name), "wb").write(lib.fasta())
+    conf = _conf(env, "FILE_SOURCE = %s\nFILE_TYPES = fastq fa\nX_ACCEL_SEQUENCES =" % root)
+    import json
+    import urllib.parse
+    data = {"source": "nfs", "pre_process": "0", "set_ids": ":s+(%d)" % ssid,
+            "file": [{"id": "", "filename": "/" + long_name, "filename2": "", "sampling_date": "", "info": "",
+                      "set_ids": ""}]}
+    j = env.cgi("file", "POST", "/vidjil/file/submit", query="data=" + urllib.parse.quote(json.dumps(data)),
+                cookie=_cookie(c), conf=conf).json()
+    assert "file_ids" in j, j
+    stored, filename = env.sql("SELECT data_file, filename FROM sequence_file WHERE id = ?", j["file_ids"][0])[0]
+    assert filename == long_name and len(stored) <= 255 and stored.endswith(".fa"), (filename, stored)
+    assert os.path.realpath(os.path.join(lib.uploads_dir(env), stored)) == os.path.realpath(os.path.join(root, long_name))
+
+
 def test_audit_and_user_log_lines(env):
     c, uid, ssid, fid = _setup(env)
     assert lib.upload(c, fid, "a.fa", lib.fasta()).status == 200

@@ -77,7 +77,7 @@ public:
         CPPUNIT_ASSERT(inv.argv == (Words{"/bin/true", "analyze", "/s.fa", "/w/b"}));
     }
     void pre_process_command_line() {
-        Config cfg = Config::from_text("DIR_PREPROCESS = /nonexistent\n");
+        Config cfg = Config::from_text("DIR_PREPROCESS = /nonexistent\nPROGRAM_CAT = /bin/cat\nPROGRAM_SH = \n");
         jobs::Invocation inv = jobs::pre_process_invocation(
             cfg, "cat &file1& &file2& > &result&",
             {{"file1", "/s/r1.fq"}, {"file2", "/s/r2.fq"}, {"result", "/w/r.fq"}, {"workdir", "/w"}});
@@ -89,12 +89,26 @@ public:
                              jobs::CommandError);
         CPPUNIT_ASSERT_THROW(jobs::pre_process_invocation(cfg, "relative/prog &file1&", {{"file1", "x"}, {"workdir", "/w"}}),
                              jobs::CommandError);
+        // Issue 9: only programs declared in vidjil.conf (PROGRAM_<NAME>) run, whatever is installed.
+        for (const char* cmd : {"sh -c 'id -u > /tmp/x'", "/bin/sh -c true", "/bin/cat &file1&", "&binaries&/cat &file1&"}) {
+            CPPUNIT_ASSERT_THROW(jobs::pre_process_invocation(cfg, cmd, {{"file1", "x"}, {"workdir", "/w"}}), jobs::CommandError);
+            std::string why = jobs::check_programs(cfg, cmd, jobs::Template::PreProcess);
+            CPPUNIT_ASSERT_MESSAGE(why, why.find("allowed programs: cat") != std::string::npos);
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string(""), jobs::check_programs(cfg, "cat &file1& &file2& > &result&", jobs::Template::PreProcess));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), jobs::check_programs(cfg, "-c clones", jobs::Template::Config, "vidjil"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), jobs::check_programs(cfg, "", jobs::Template::Config, "none"));
+        CPPUNIT_ASSERT(jobs::check_programs(cfg, "-x", jobs::Template::Config, "mixcr").find("PROGRAM_MIXCR") != std::string::npos);
     }
     void merged_names() {
         CPPUNIT_ASSERT_EQUAL(std::string("x_S1_R.fastq.gz"), jobs::merged_name("x_S1_R1.fastq.gz", "x_S1_R2.fastq.gz"));
         CPPUNIT_ASSERT_EQUAL(std::string("a_R_001.fastq"), jobs::merged_name("a_R1_001.fastq", "a_R2_001.fastq"));
         CPPUNIT_ASSERT_EQUAL(std::string("abc_xyz.fa"), jobs::merged_name("abc.fa", "xyz.fa"));
         CPPUNIT_ASSERT_EQUAL(std::string("same.fq"), jobs::merged_name("same.fq", "same.fq"));
+        // Issue 9: the merged name (plus ".pre.log") must fit NAME_MAX.
+        std::string long_merged = jobs::merged_name(std::string(250, 'a') + "_R1.fastq.gz", std::string(250, 'a') + "_R2.fastq.gz");
+        CPPUNIT_ASSERT(long_merged.size() + 8 <= 255);
+        CPPUNIT_ASSERT_EQUAL(std::string(".fastq.gz"), long_merged.substr(long_merged.size() - 9));
         // Names from the client never escape the work directory.
         std::string n = jobs::merged_name("../../etc/passwd", "../../etc/passwd");
         CPPUNIT_ASSERT(n.find('/') == std::string::npos && n.substr(0, 1) != ".");

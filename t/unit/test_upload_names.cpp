@@ -10,6 +10,7 @@ class UploadNamesTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(format);
     CPPUNIT_TEST(decoding);
     CPPUNIT_TEST(safety);
+    CPPUNIT_TEST(name_max);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -36,6 +37,25 @@ public:
         CPPUNIT_ASSERT(!model::is_safe_stored_name("../etc/passwd"));
         CPPUNIT_ASSERT(!model::is_safe_stored_name("a/b"));
         CPPUNIT_ASSERT(!model::is_safe_stored_name(""));
+    }
+    // Issue 9: a 150-255 character original name gave a stored name longer than NAME_MAX.
+    void name_max() {
+        std::string e_acute = "\xc3\xa9";
+        std::string multi;
+        while (multi.size() + e_acute.size() <= 250) multi += e_acute;
+        for (const std::string& original : {std::string(150, 'a') + ".fastq", std::string(249, 'b') + ".fastq",
+                                            multi + ".fa", std::string(1000, 'c')}) {
+            for (const char* table : {"sequence_file", "results_file", "analysis_file"}) {
+                std::string n = model::stored_name(table, "data_file", original);
+                CPPUNIT_ASSERT(n.size() <= 255);
+                CPPUNIT_ASSERT(model::is_safe_stored_name(n));
+                auto back = model::original_name(n);
+                CPPUNIT_ASSERT(back);  // a valid UTF-8 prefix of the original basename
+                CPPUNIT_ASSERT(!back->empty() && original.compare(0, back->size(), *back) == 0);
+            }
+        }
+        std::string fq = model::stored_name("sequence_file", "data_file2", std::string(240, 'x') + ".fastq");
+        CPPUNIT_ASSERT_EQUAL(std::string(".fastq"), fq.substr(fq.size() - 6));
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(UploadNamesTest);
