@@ -14,6 +14,32 @@ std::string render(const std::string& name, const Data& data) {
     return tmpl.render(data);
 }
 
+Data from_json(const Json::Value& v) {
+    switch (v.type()) {
+        case Json::nullValue:
+            return Data(false);
+        case Json::booleanValue:
+            return Data(v.asBool());
+        case Json::stringValue:
+            return Data(v.asString());
+        case Json::intValue:
+        case Json::uintValue:
+        case Json::realValue:
+            return Data(v.asString());
+        case Json::arrayValue: {
+            Data l = list();
+            for (const auto& e : v) l.push_back(from_json(e));
+            return l;
+        }
+        case Json::objectValue: {
+            Data m;
+            for (const auto& k : v.getMemberNames()) m.set(k, from_json(v[k]));
+            return m;
+        }
+    }
+    return Data(false);
+}
+
 std::string html_escape(const std::string& s) { return kainjow::mustache::html_escape<std::string>(s); }
 
 std::string js_string(const std::string& s) {

@@ -2,6 +2,7 @@
 // programs) and every value goes through mustache's HTML escaping, the one place where output
 // is escaped. Values placed inside inline JavaScript go through js_string() first.
 #pragma once
+#include <json/json.h>
 #include <kainjow/mustache.hpp>
 
 #include <map>
@@ -22,5 +23,10 @@ std::string js_string(const std::string& s);
 // news poll's JSON): '&', '<', '>', '"', '\'' and friends as entities.
 std::string html_escape(const std::string& s);
 inline Data list() { return Data(Data::type::list); }
+// The one adapter from a page's view-model (a Json::Value) to mustache data: object -> map,
+// array -> list, string -> string, number -> its decimal text, true/false -> a mustache boolean
+// (a section shows or not; {{x}} prints nothing), null -> false (empty and falsy, never looked
+// up in an enclosing context).
+Data from_json(const Json::Value& v);
 
 }  // namespace vidjil::render
