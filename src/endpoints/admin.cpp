@@ -40,7 +40,8 @@ Response user_index(Context& c) {
         rows.append(r);
     }
     Json::Value d(Json::objectValue);
-    d["users_list"] = rows;
+    d["message"] = "users";
+    d["query"] = rows;
     d["reverse_next"] = reverse ? "false" : "true";
     return c.page("user/index", d);
 }

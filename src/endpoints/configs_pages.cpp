@@ -121,7 +121,8 @@ Response config_index(Context& c) {
         r["time_limit"] = cfg.time_limit ? std::to_string(*cfg.time_limit) : "";
         rows.append(r);
     }
-    d["configs"] = rows;
+    d["message"] = "configs";
+    d["query"] = rows;
     return c.page("config/index", d);
 }
 

@@ -55,7 +55,8 @@ Response group_index(Context& c) {
     Json::Value rows(Json::arrayValue);
     for (const auto& g : model::list_groups(c.db, std::nullopt)) rows.append(group_data(g));
     Json::Value d(Json::objectValue);
-    d["groups"] = rows;
+    d["message"] = "groups";
+    d["query"] = rows;
     return c.page("group/index", d);
 }
 

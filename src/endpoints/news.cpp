@@ -167,7 +167,8 @@ Response notification_index(Context& c) {
     }
     Json::Value rows(Json::arrayValue);
     for (const auto& n : model::all_notifications(c.db)) rows.append(news_row(n, today));
-    d["news"] = rows;
+    d["message"] = "news";
+    d["query"] = rows;
     return c.page("notification/index", d);
 }
 

@@ -77,7 +77,8 @@ Response pre_process_index(Context& c) {
         r["command"] = p.command;
         rows.append(r);
     }
-    d["pre_processes"] = rows;
+    d["message"] = "pre-processes";
+    d["query"] = rows;
     return c.page("pre_process/index", d);
 }
 

@@ -32,6 +32,8 @@ Json::Value group_choices(Context& c, std::optional<int64_t> selected, bool& sin
         Json::Value g(Json::objectValue);
         g["gid"] = std::to_string(id);
         g["role"] = role;
+        g["id"] = std::to_string(id);  // the original's {"name","id"} (api.md §3.3 submit)
+        g["name"] = role;
         g["selected"] = selected && *selected == id;
         list.append(g);
     }
@@ -120,9 +122,21 @@ Response sample_set_form(Context& c) {
     for (int64_t g : c.perm().groups()) keys.append(static_cast<Json::Int64>(g));
     d["group_keys"] = http::json_compact(keys);
     Json::Value list(Json::arrayValue);
+    Json::Value sets(Json::objectValue);
     int i = 0;
-    for (const auto& s : rows) list.append(form_row(s, i++, anon));
+    for (const auto& s : rows) {
+        Json::Value r = form_row(s, i++, anon);
+        list.append(r);
+        sets[s.type].append(r);
+    }
     d["rows"] = list;
+    // The original's template variables (api.md §3.3, the form context of sample_set/submit).
+    d["message"] = rows.front().id > 0 ? "edit set" : "add " + d["title"].asString();
+    d["sets"] = sets;
+    d["isEditing"] = rows.front().id > 0;
+    d["master_group"] = Json::Value(Json::nullValue);
+    for (const auto& g : d["groups"])
+        if (g["selected"].asBool()) d["master_group"] = g["id"];
     return c.page("sample_set/form", d);
 }
 
