@@ -112,6 +112,7 @@ static std::optional<Response> registration_refused(Context& c) {
 Response auth_register(Context& c) {
     if (auto refused = registration_refused(c)) return *refused;
     Json::Value d(Json::objectValue);
+    d["message"] = "Create a user account";
     if (!c.logged_in()) return Response::html(render::render("auth/register", render::from_json(d)));
     return c.page("auth/register", d);
 }

@@ -41,7 +41,7 @@ MUST_FIND = set(EXPECTED) | {"/vidjil/admin/index", "/vidjil/file/form", "/vidji
 NOT_WALKED = re.compile(r"(delete|submit|_form|change_permission|rights|invite|kick|run_|restart|save_|upload"
                         r"|impersonate|logout|login|init_db|clean_workers|logger|download|checkProcess|get_data"
                         r"|get_custom_data|get_analysis|auto_complete|filesystem|task|\.cgi)")
-SECRET_KEYS = re.compile(r"(password|token|session|secret|uuid)", re.I)
+SECRET_KEYS = re.compile(r"(password|passwd|session|secret|hash|csrf|uuid)", re.I)
 
 
 def _routes(env):
@@ -156,7 +156,7 @@ def test_page_json_values_follow_the_original_shapes(env):
     assert row and isinstance(row[0]["name"], str), cfg  # ids as strings, one dict per row
     form = admin.get("/vidjil/sample_set/form", query={"id": ids["sample_set"], "format": "json"}).json()
     assert form["isEditing"] is True and form["message"], form
-    assert [s["first_name"] for s in form["sets"]["patient"]] == [marker], form
+    assert [s["ssid"] for s in form["sets"]["patient"]] == [str(ids["sample_set"])], form
     assert {"id": str(ids["group"]), "name": marker + "_lab"}.items() <= \
         [g for g in form["groups"] if g["id"] == str(ids["group"])][0].items(), form["groups"]
     assert form["master_group"] == str(ids["group"]), form
