@@ -35,7 +35,7 @@ EXPECTED = {
 # Pages that must be found by the walk (so that the test cannot pass by finding nothing).
 MUST_FIND = set(EXPECTED) | {"/vidjil/admin/index", "/vidjil/file/form", "/vidjil/group/info",
                              "/vidjil/results_file/info", "/vidjil/my_account/jobs", "/vidjil/my_account/index",
-                             "/vidjil/config/edit", "/vidjil/user/edit", "/vidjil/sample_set/confirm"}
+                             "/vidjil/config/edit", "/vidjil/pre_process/edit", "/vidjil/user/edit", "/vidjil/sample_set/confirm"}
 
 # GET routes that change something or are not pages: never called by the walk.
 NOT_WALKED = re.compile(r"(delete|submit|_form|change_permission|rights|invite|kick|run_|restart|save_|upload"
@@ -70,7 +70,9 @@ def _fixtures(env, admin, marker):
     env.sql("INSERT INTO results_file (sequence_file_id, config_id, run_date, hidden, data_file) "
             "VALUES (?, ?, NOW(), 'F', NULL)", sfid, cfg)
     rid = int(env.sql("SELECT MAX(id) FROM results_file WHERE sequence_file_id = ?", sfid)[0][0])
-    pp = env.sql("SELECT MIN(id) FROM pre_process")[0][0]
+    pp = admin.post("/vidjil/pre_process/add_form", multipart=True, form=[
+        ("pre_process_name", marker + "_pp"), ("pre_process_info", ""),
+        ("pre_process_command", "cat &file1& &file2& > &result&")]).json()["pre_process_id"]
     news = admin.post("/vidjil/notification/add_form", multipart=True, form=[
         ("title", "page json news"), ("message_content", "hello"), ("message_type", "header"),
         ("priority", "info"), ("expiration", "2999-12-31")]).json()
@@ -78,10 +80,10 @@ def _fixtures(env, admin, marker):
     uid = int(env.sql("SELECT MAX(id) FROM auth_user")[0][0])
     by_name = {"sample_set_id": ssid, "redirect_sample_set_id": ssid, "file_id": sfid, "sequence_file_id": sfid,
                "results_file_id": rid, "results_ids": rid, "config_id": cfg, "group_id": gid,
-               "pre_process_id": pp if pp != "NULL" else None, "user_id": uid, "type": "patient",
+               "pre_process_id": pp, "user_id": uid, "type": "patient",
                "sample_type": "patient", "page": 0}
     ids = {"sample_set": ssid, "file": sfid, "results_file": rid, "config": cfg, "group": gid,
-           "pre_process": pp if pp != "NULL" else None, "notification": nid, "user": uid}
+           "pre_process": pp, "notification": nid, "user": uid}
     return by_name, ids
 
 
