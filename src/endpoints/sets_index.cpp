@@ -152,7 +152,7 @@ Json::Value file_row(Context& c, const SetPage& p, const model::SetFileRow& f) {
     d["filename"] = f.file.str("filename");
     d["missing"] = f.file.is_null("data_file");
     d["sampling_date"] = f.file.str("sampling_date");
-    d["info_html"] = tag_links(f.file.str("info"), "/sample_set/custom?id=" + ssid, "sequence_file");
+    d["info_tags"] = tag_parts(f.file.str("info"), "/sample_set/custom?id=" + ssid, "sequence_file");
     d["size"] = format_size(f.file.integer("size_file") + f.file.integer("size_file2"));
     Json::Value shares(Json::arrayValue);
     auto it = p.shared.find(fid);
@@ -202,7 +202,7 @@ Json::Value page_data(Context& c, const SetPage& p) {
     d["type"] = p.set.type;
     d["name"] = display_name(p.set, p.anon);
     d["birth"] = p.anon ? p.set.birth : "";
-    d["info_html"] = tag_links(p.set.info, "/sample_set/all", p.set.type);
+    d["info_tags"] = tag_parts(p.set.info, "/sample_set/all", p.set.type);
     std::string owners;
     for (const auto& g : model::set_groups(c.db, p.set.id)) owners += (owners.empty() ? "" : " ") + g.second;
     d["owners"] = owners;

@@ -84,7 +84,7 @@ Json::Value html_row(const model::SetListRow& row, bool anon, bool can_admin, bo
     d["is_run"] = s.type == "run";
     d["birth"] = anon ? s.birth : "";
     d["run_date"] = s.run_date;
-    d["info_html"] = tag_links(s.info, "/sample_set/all", s.type);
+    d["info_tags"] = tag_parts(s.info, "/sample_set/all", s.type);
     Json::Value confs(Json::arrayValue);
     for (const auto& [cid, cname] : row.configs) {
         Json::Value cd(Json::objectValue);

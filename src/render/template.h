@@ -14,7 +14,8 @@ using Data = kainjow::mustache::data;
 using List = kainjow::mustache::data;
 
 const std::map<std::string, std::string>& templates();
-// Renders templates/<name>.html; throws std::runtime_error for an unknown template.
+// Renders templates/<name>.html; throws std::runtime_error for an unknown template. The
+// templates/partials/*.html are available to it as {{> partials/<name>}}.
 std::string render(const std::string& name, const Data& data);
 // A JSON string literal safe inside an HTML attribute's JavaScript once HTML-escaped:
 // quotes, backslashes, '<', '>', '&' and line separators are \u-escaped.
