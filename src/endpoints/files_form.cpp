@@ -111,6 +111,33 @@ Response file_form(Context& c) {
     d["filename"] = file ? file->filename : "";
     d["sampling_date"] = file ? file->sampling_date : "";
     d["info"] = file ? file->info : "";
+    // The original's template variables (file/form): title, sets, files, pre-processes, errors.
+    d["message"] = file ? "edit sample" : "add samples";
+    d["isEditing"] = file.has_value();
+    d["source_module_active"] = file_source_enabled(c.cfg);
+    Json::Value set_list(Json::arrayValue);
+    for (const auto& t : d["tokens"]) set_list.append(t["token"]);
+    d["sets"] = set_list;
+    Json::Value files(Json::arrayValue);
+    if (file) {
+        Json::Value f(Json::objectValue);
+        f["id"] = std::to_string(file->id);
+        f["filename"] = file->filename;
+        f["sampling_date"] = file->sampling_date;
+        f["info"] = file->info;
+        f["pre_process_id"] = file->pre_process_id ? Json::Value(std::to_string(*file->pre_process_id)) : Json::Value();
+        files.append(f);
+    }
+    d["files"] = files;
+    Json::Value pre_list(Json::arrayValue);
+    for (const auto& o : pres) {
+        Json::Value e(Json::objectValue);
+        e["id"] = o["ppid"];
+        e["name"] = o["name"];
+        pre_list.append(e);
+    }
+    d["pre_process_list"] = pre_list;
+    d["errors"] = Json::Value(Json::arrayValue);
     return c.page("file/form", d);
 }
 

@@ -26,6 +26,8 @@ EXPECTED = {
                                  "analysis_count", "analysis_file", "analysis_filename", "sample_type", "config",
                                  "classification", "tag_decorator", "http_origin"},
     "/vidjil/sample_set/form": {"message", "groups", "master_group", "sets", "isEditing"},
+    "/vidjil/file/form": {"message", "pre_process_list", "files", "sets", "sample_type", "errors",
+                          "source_module_active", "group_ids", "isEditing"},
     "/vidjil/config/index": {"message", "query"},
     "/vidjil/user/index": {"message", "query"},
     "/vidjil/group/index": {"message", "query"},
@@ -33,7 +35,7 @@ EXPECTED = {
     "/vidjil/notification/index": {"message", "query"},
 }
 # Pages that must be found by the walk (so that the test cannot pass by finding nothing).
-MUST_FIND = set(EXPECTED) | {"/vidjil/admin/index", "/vidjil/file/form", "/vidjil/group/info",
+MUST_FIND = set(EXPECTED) | {"/vidjil/admin/index", "/vidjil/group/info",
                              "/vidjil/results_file/info", "/vidjil/my_account/jobs", "/vidjil/my_account/index",
                              "/vidjil/config/edit", "/vidjil/pre_process/edit", "/vidjil/user/edit", "/vidjil/sample_set/confirm"}
 
@@ -164,6 +166,9 @@ def test_page_json_values_follow_the_original_shapes(env):
     assert form["master_group"] == str(ids["group"]), form
     new = admin.get("/vidjil/sample_set/form", query={"type": "run", "format": "json"}).json()
     assert new["isEditing"] is False and list(new["sets"]) == ["run"], new
+    ff = admin.get("/vidjil/file/form", query={"file_id": ids["file"], "format": "json"}).json()
+    assert ff["isEditing"] is True and [f["id"] for f in ff["files"]] == [str(ids["file"])], ff
+    assert ff["sets"][0].endswith("(%d)" % ids["sample_set"]) and ff["errors"] == [], ff
     news = admin.get("/vidjil/notification/index", query={"id": ids["notification"], "format": "json"}).json()
     assert news["selected"]["id"] == str(ids["notification"]) and news["query"], news
     # The HTML of the same page is rendered from the same view-model.
