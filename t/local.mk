@@ -6,3 +6,4 @@ t_unit_unit_tests_SOURCES += t/unit/test_text.cpp t/unit/test_http.cpp t/unit/te
 EXTRA_DIST += t/run-all t/lib t/integration t/e2e
 check-local: all $(check_PROGRAMS)
 	$(SHELL) $(srcdir)/t/run-all --builddir $(abs_builddir)
+t_unit_unit_tests_SOURCES += t/unit/test_render_view.cpp

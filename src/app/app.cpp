@@ -48,9 +48,10 @@ Response Context::admin_only_denied() {
     return Response::json_text(v);
 }
 
-Response Context::page(const std::string& name, render::Data data) {
+Response Context::page(const std::string& name, const Json::Value& view) {
+    if (format_json()) return Response::json_text(view.isNull() ? Json::Value(Json::objectValue) : view);
     render::Data layout;
-    layout.set("content", render::render(name, data));
+    layout.set("content", render::render(name, render::from_json(view)));
     if (logged_in()) {
         layout.set("logged_in", true);
         layout.set("user_id", std::to_string(user_id()));

@@ -82,8 +82,12 @@ struct Context {
     // One line in the audit trail (who, what, when, from where).
     void audit(const std::string& action, const std::string& table = "", std::optional<int64_t> record = std::nullopt,
                const std::string& detail = "");
-    // An HTML page: templates/<name>.html inside the layout (menu, user box) of §4.2.
-    http::Response page(const std::string& name, render::Data data);
+    // A page (api.md §1.2 jsontransformer). `view` is the page's view-model: the original's
+    // template variables with its key names (ids and dates as strings, Rows as lists of objects).
+    // With format=json the view-model itself is the answer (JSON-string, text/html); otherwise
+    // templates/<name>.html renders it (through render::from_json) inside the layout (menu, user
+    // box) of §4.2. The layout's own data (users list, ...) is never part of the view-model.
+    http::Response page(const std::string& name, const Json::Value& view);
     // "access denied" for admin-only pages, with the absolute redirect the original sends.
     http::Response admin_only_denied();
 

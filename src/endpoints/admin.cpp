@@ -13,26 +13,26 @@ namespace vidjil::endpoints {
 Response admin_index(Context& c) {
     if (!c.is_admin()) return c.admin_only_denied();
     model::JobCounts j = model::job_counts(c.db);
-    render::Data d;
-    d.set("queued", std::to_string(j.queued));
-    d.set("running", std::to_string(j.running));
-    d.set("failed", std::to_string(j.failed));
-    d.set("last_results", j.last_results);
-    d.set("users", std::to_string(j.users));
-    d.set("sample_sets", std::to_string(j.sample_sets));
-    d.set("sequence_files", std::to_string(j.sequence_files));
+    Json::Value d(Json::objectValue);
+    d["queued"] = std::to_string(j.queued);
+    d["running"] = std::to_string(j.running);
+    d["failed"] = std::to_string(j.failed);
+    d["last_results"] = j.last_results;
+    d["users"] = std::to_string(j.users);
+    d["sample_sets"] = std::to_string(j.sample_sets);
+    d["sequence_files"] = std::to_string(j.sequence_files);
     // Runner hosts and their last heartbeat (admin/clean_workers_status clears the dead ones).
     int64_t now = std::time(nullptr), stale = c.cfg.get_int("RUNNER_STALE_AFTER", 120);
-    render::Data runners = render::list();
+    Json::Value runners(Json::arrayValue);
     for (const auto& h : model::runner_hosts(c.db)) {
-        render::Data r;
-        r.set("host", h.host);
-        r.set("running", std::to_string(h.running));
-        r.set("last_heartbeat", h.heartbeat ? std::to_string(now - *h.heartbeat) + " s ago" : "never");
-        r.set("alive", h.heartbeat && now - *h.heartbeat <= stale);
-        runners.push_back(r);
+        Json::Value r(Json::objectValue);
+        r["host"] = h.host;
+        r["running"] = std::to_string(h.running);
+        r["last_heartbeat"] = h.heartbeat ? std::to_string(now - *h.heartbeat) + " s ago" : "never";
+        r["alive"] = h.heartbeat && now - *h.heartbeat <= stale;
+        runners.append(r);
     }
-    d.set("runners", runners);
+    d["runners"] = runners;
     return c.page("admin/index", d);
 }
 
@@ -40,23 +40,24 @@ Response user_index(Context& c) {
     if (!c.is_admin()) return c.admin_only_denied();
     std::string sort = c.params.get("sort", "id");
     bool reverse = c.params.get("reverse") == "true";
-    render::Data rows = render::list();
+    Json::Value rows(Json::arrayValue);
     for (const auto& u : model::list_users(c.db, sort, reverse)) {
-        render::Data r;
-        r.set("id", std::to_string(u.id));
-        r.set("name", u.first_name + " " + u.last_name);
-        r.set("email", u.email);
-        r.set("last_login", u.last_login);
-        r.set("files", std::to_string(u.files));
+        Json::Value r(Json::objectValue);
+        r["id"] = std::to_string(u.id);
+        r["name"] = u.first_name + " " + u.last_name;
+        r["email"] = u.email;
+        r["last_login"] = u.last_login;
+        r["files"] = std::to_string(u.files);
         std::string groups;
         for (const auto& g : u.groups) groups += (groups.empty() ? "" : ", ") + g;
-        r.set("groups", groups);
-        r.set("not_me", u.id != c.user_id());
-        rows.push_back(r);
+        r["groups"] = groups;
+        r["not_me"] = u.id != c.user_id();
+        rows.append(r);
     }
-    render::Data d;
-    d.set("users_list", rows);
-    d.set("reverse_next", reverse ? "false" : "true");
+    Json::Value d(Json::objectValue);
+    d["message"] = "users";
+    d["query"] = rows;
+    d["reverse_next"] = reverse ? "false" : "true";
     return c.page("user/index", d);
 }
 
@@ -66,17 +67,17 @@ Response user_info(Context& c) {
     if (!c.perm().can_modify_user(id)) return Response::message("access denied");
     auto u = model::user_by_id(c.db, id);
     if (!u) return Response::message("access denied");
-    render::Data d;
-    d.set("id", std::to_string(u->id));
-    d.set("name", u->first_name + " " + u->last_name);
-    d.set("email", u->email);
-    render::Data groups = render::list();
+    Json::Value d(Json::objectValue);
+    d["id"] = std::to_string(u->id);
+    d["name"] = u->first_name + " " + u->last_name;
+    d["email"] = u->email;
+    Json::Value groups(Json::arrayValue);
     for (const auto& g : model::user_group_roles(c.db, id)) {
-        render::Data e;
-        e.set("role", g);
-        groups.push_back(e);
+        Json::Value e(Json::objectValue);
+        e["role"] = g;
+        groups.append(e);
     }
-    d.set("groups", groups);
+    d["groups"] = groups;
     return c.page("user/info", d);
 }
 

@@ -140,24 +140,18 @@ Response admin_showlog(Context& c) {
     std::string format = c.params.get("format", "vidjil");
     std::string filter = c.params.get("filter");
     if (rel.empty()) {
-        Json::Value files(Json::arrayValue);
-        render::Data list = render::list();
+        Json::Value d(Json::objectValue), files(Json::arrayValue), list(Json::arrayValue);
         for (const auto& f : log_files(dir)) {
             files.append(f);
-            render::Data e;
-            e.set("name", f);
-            e.set("name_js", render::js_string(f));
-            list.push_back(e);
+            Json::Value e(Json::objectValue);
+            e["name"] = f;
+            e["name_js"] = render::js_string(f);
+            list.append(e);
         }
-        if (c.format_json()) {
-            Json::Value v(Json::objectValue);
-            v["files"] = files;
-            return Response::json_text(v);
-        }
-        render::Data d;
-        d.set("listing", true);
-        d.set("files", list);
-        d.set("dir", dir);
+        d["files"] = files;  // the names (format=json)
+        d["listing"] = true;
+        d["entries"] = list;
+        d["dir"] = dir;
         return c.page("admin/showlog", d);
     }
     std::string path = confined_path(dir, rel);
@@ -181,22 +175,11 @@ Response admin_showlog(Context& c) {
         for (const auto& l : lines) parsed.append(parse_vidjil_line(l));
         v["lines"] = parsed;
     }
-    if (c.format_json()) return Response::json_text(v);
-    render::Data d;
-    d.set("file", rel);
-    d.set("file_js", render::js_string(rel));
-    d.set("filter", filter);
-    d.set("raw_format", format == "raw");
-    d.set("raw", v.get("raw", "").asString());
-    render::Data rows = render::list();
-    for (const auto& e : v["lines"]) {
-        render::Data r;
-        for (const char* k : {"pid", "date", "time", "level", "message"}) r.set(k, e.get(k, "").asString());
-        rows.push_back(r);
-    }
-    d.set("lines", rows);
-    d.set("count", std::to_string(lines.size()));
-    return c.page("admin/showlog", d);
+    v["file_js"] = render::js_string(rel);
+    v["filter"] = filter;
+    v["raw_format"] = format == "raw";
+    v["count"] = std::to_string(lines.size());
+    return c.page("admin/showlog", v);
 }
 
 Response admin_clean_workers_status(Context& c) {

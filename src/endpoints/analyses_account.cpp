@@ -52,76 +52,76 @@ std::string letter(const std::string& status) { return status.empty() ? "?" : st
 
 Response my_account_index(Context& c) {
     Names names(c);
-    render::Data groups = render::list();
+    Json::Value groups(Json::arrayValue);
     for (const auto& [gid, role] : model::groups_by_id(c.db, viewed_groups(c))) {
-        render::Data g;
-        g.set("role", role);
+        Json::Value g(Json::objectValue);
+        g["role"] = role;
         auto [sets, files] = model::group_counts(c.db, gid);
-        g.set("sets", std::to_string(sets));
-        g.set("files", std::to_string(files));
+        g["sets"] = std::to_string(sets);
+        g["files"] = std::to_string(files);
         std::map<std::string, int> counts;
-        render::Data results = render::list();
+        Json::Value results(Json::arrayValue);
         size_t shown = 0;
         for (const auto& j : model::recent_jobs(c.db, {gid}, 30)) {
             ++counts[j.status];
             if (shown++ >= 10) continue;
-            render::Data r;
-            r.set("sample_set_id", std::to_string(j.sample_set_id));
-            r.set("config_id", std::to_string(j.config_id));
-            r.set("set_name", names.of(j.sample_set_id));
-            r.set("config_name", j.config_name);
-            r.set("run_date", j.run_date);
-            r.set("status", j.status);
-            r.set("title_js", render::js_string("(" + names.of(j.sample_set_id) + " " + std::to_string(j.config_id) + ")"));
-            results.push_back(r);
+            Json::Value r(Json::objectValue);
+            r["sample_set_id"] = std::to_string(j.sample_set_id);
+            r["config_id"] = std::to_string(j.config_id);
+            r["set_name"] = names.of(j.sample_set_id);
+            r["config_name"] = j.config_name;
+            r["run_date"] = j.run_date;
+            r["status"] = j.status;
+            r["title_js"] = render::js_string("(" + names.of(j.sample_set_id) + " " + std::to_string(j.config_id) + ")");
+            results.append(r);
         }
-        render::Data statuses = render::list();
+        Json::Value statuses(Json::arrayValue);
         for (const auto& [status, n] : counts) {
-            render::Data s;
-            s.set("status", status);
-            s.set("letter", letter(status));
-            s.set("count", std::to_string(n));
-            statuses.push_back(s);
+            Json::Value s(Json::objectValue);
+            s["status"] = status;
+            s["letter"] = letter(status);
+            s["count"] = std::to_string(n);
+            statuses.append(s);
         }
-        render::Data analyses = render::list();
+        Json::Value analyses(Json::arrayValue);
         for (const auto& a : model::recent_analyses(c.db, gid, 10)) {
-            render::Data e;
-            e.set("sample_set_id", std::to_string(a.sample_set_id));
-            e.set("set_name", names.of(a.sample_set_id));
-            e.set("date", a.analyze_date);
-            analyses.push_back(e);
+            Json::Value e(Json::objectValue);
+            e["sample_set_id"] = std::to_string(a.sample_set_id);
+            e["set_name"] = names.of(a.sample_set_id);
+            e["date"] = a.analyze_date;
+            analyses.append(e);
         }
-        g.set("statuses", statuses);
-        g.set("results", results);
-        g.set("analyses", analyses);
-        groups.push_back(g);
+        g["statuses"] = statuses;
+        g["results"] = results;
+        g["analyses"] = analyses;
+        groups.append(g);
     }
-    render::Data d;
-    d.set("groups", groups);
+    Json::Value d(Json::objectValue);
+    d["groups"] = groups;
     return c.page("my_account/index", d);
 }
 
 Response my_account_jobs(Context& c) {
     Names names(c);
-    render::Data jobs = render::list();
+    Json::Value jobs(Json::arrayValue);
     for (const auto& j : model::recent_jobs(c.db, viewed_groups(c), 30)) {
-        render::Data r;
-        r.set("results_file_id", std::to_string(j.results_file_id));
-        r.set("status", j.status);
-        r.set("sample_set_id", std::to_string(j.sample_set_id));
-        r.set("set_name", names.of(j.sample_set_id));
-        r.set("filename", j.filename);
-        r.set("config_id", std::to_string(j.config_id));
-        r.set("config_name", j.config_name);
-        r.set("run_date", j.run_date);
-        r.set("started_at", j.started_at);
-        r.set("ended_at", j.ended_at);
-        r.set("completed", j.status == "COMPLETED");
-        r.set("title_js", render::js_string("(" + names.of(j.sample_set_id) + " " + std::to_string(j.config_id) + ")"));
-        jobs.push_back(r);
+        Json::Value r(Json::objectValue);
+        r["results_file_id"] = std::to_string(j.results_file_id);
+        r["status"] = j.status;
+        r["sample_set_id"] = std::to_string(j.sample_set_id);
+        r["set_name"] = names.of(j.sample_set_id);
+        r["filename"] = j.filename;
+        r["config_id"] = std::to_string(j.config_id);
+        r["config_name"] = j.config_name;
+        r["run_date"] = j.run_date;
+        r["started_at"] = j.started_at;
+        r["ended_at"] = j.ended_at;
+        r["completed"] = j.status == "COMPLETED";
+        r["title_js"] = render::js_string("(" + names.of(j.sample_set_id) + " " + std::to_string(j.config_id) + ")");
+        jobs.append(r);
     }
-    render::Data d;
-    d.set("jobs", jobs);
+    Json::Value d(Json::objectValue);
+    d["jobs"] = jobs;
     return c.page("my_account/jobs", d);
 }
 

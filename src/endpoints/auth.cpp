@@ -22,9 +22,9 @@ Response auth_login(Context& c) {
         v["redirect"] = "/vidjil/default/init_db";
         return Response::json_text(v);
     }
-    render::Data d;
-    d.set("healthcare", c.cfg.get_bool("HEALTHCARE_COMPLIANCE", false));
-    return Response::html(render::render("auth/login", d));
+    Json::Value d(Json::objectValue);
+    d["healthcare"] = c.cfg.get_bool("HEALTHCARE_COMPLIANCE", false);
+    return Response::html(render::render("auth/login", render::from_json(d)));
 }
 
 static Response login_answer(const std::optional<std::string>& error, const model::User* user) {
@@ -111,8 +111,9 @@ static std::optional<Response> registration_refused(Context& c) {
 
 Response auth_register(Context& c) {
     if (auto refused = registration_refused(c)) return *refused;
-    render::Data d;
-    if (!c.logged_in()) return Response::html(render::render("auth/register", d));
+    Json::Value d(Json::objectValue);
+    d["message"] = "Create a user account";
+    if (!c.logged_in()) return Response::html(render::render("auth/register", render::from_json(d)));
     return c.page("auth/register", d);
 }
 

@@ -63,35 +63,35 @@ model::ConfigRow config_from_form(Context& c, std::vector<std::string>& errors) 
 }
 
 Response form_page(Context& c, const model::ConfigRow& cfg, bool edit) {
-    render::Data d;
-    d.set("title", edit ? "edit config " + std::to_string(cfg.id) : "new config");
-    d.set("action", edit ? "edit_form" : "add_form");
-    if (edit) d.set("id", std::to_string(cfg.id));
-    d.set("name", cfg.name);
-    d.set("command", cfg.command);
-    d.set("fuse_command", cfg.fuse_command);
-    d.set("info", cfg.info);
-    d.set("time_limit", cfg.time_limit ? std::to_string(*cfg.time_limit) : "");
-    render::Data classes = render::list();
+    Json::Value d(Json::objectValue);
+    d["title"] = edit ? "edit config " + std::to_string(cfg.id) : "new config";
+    d["action"] = edit ? "edit_form" : "add_form";
+    if (edit) d["id"] = std::to_string(cfg.id);
+    d["name"] = cfg.name;
+    d["command"] = cfg.command;
+    d["fuse_command"] = cfg.fuse_command;
+    d["info"] = cfg.info;
+    d["time_limit"] = cfg.time_limit ? std::to_string(*cfg.time_limit) : "";
+    Json::Value classes(Json::arrayValue);
     for (const auto& k : model::classifications(c.db)) {
-        render::Data e;
-        e.set("id", std::to_string(k.id));
-        e.set("name", k.name);
-        e.set("selected", cfg.classification == k.id);
-        classes.push_back(e);
+        Json::Value e(Json::objectValue);
+        e["id"] = std::to_string(k.id);
+        e["name"] = k.name;
+        e["selected"] = cfg.classification == k.id;
+        classes.append(e);
     }
-    d.set("classifications", classes);
+    d["classifications"] = classes;
     std::vector<std::string> programs = {"vidjil", "none", "igrec", "mixcr", "euro-mrd pipeline"};
     if (!cfg.program.empty() && std::find(programs.begin(), programs.end(), cfg.program) == programs.end())
         programs.push_back(cfg.program);
-    render::Data progs = render::list();
+    Json::Value progs(Json::arrayValue);
     for (const auto& p : programs) {
-        render::Data e;
-        e.set("value", p);
-        e.set("selected", p == (cfg.program.empty() ? "vidjil" : cfg.program));
-        progs.push_back(e);
+        Json::Value e(Json::objectValue);
+        e["value"] = p;
+        e["selected"] = p == (cfg.program.empty() ? "vidjil" : cfg.program);
+        progs.append(e);
     }
-    d.set("programs", progs);
+    d["programs"] = progs;
     return c.page("config/form", d);
 }
 
@@ -109,21 +109,22 @@ int64_t requested_config(Context& c) {
 
 Response config_index(Context& c) {
     if (!c.is_admin()) return c.admin_only_denied();
-    render::Data d;
-    render::Data rows = render::list();
+    Json::Value d(Json::objectValue);
+    Json::Value rows(Json::arrayValue);
     for (const auto& cfg : model::all_configs(c.db)) {
-        render::Data r;
-        r.set("id", std::to_string(cfg.id));
-        r.set("name", cfg.name);
-        r.set("program", cfg.program);
-        r.set("command", cfg.command);
-        r.set("fuse_command", cfg.fuse_command);
-        r.set("info", cfg.info);
-        r.set("classification", cfg.classification_name);
-        r.set("time_limit", cfg.time_limit ? std::to_string(*cfg.time_limit) : "");
-        rows.push_back(r);
+        Json::Value r(Json::objectValue);
+        r["id"] = std::to_string(cfg.id);
+        r["name"] = cfg.name;
+        r["program"] = cfg.program;
+        r["command"] = cfg.command;
+        r["fuse_command"] = cfg.fuse_command;
+        r["info"] = cfg.info;
+        r["classification"] = cfg.classification_name;
+        r["time_limit"] = cfg.time_limit ? std::to_string(*cfg.time_limit) : "";
+        rows.append(r);
     }
-    d.set("configs", rows);
+    d["message"] = "configs";
+    d["query"] = rows;
     return c.page("config/index", d);
 }
 
@@ -176,9 +177,9 @@ Response config_confirm(Context& c) {
     if (!c.is_admin()) return denied(c, "delete configs");
     auto cfg = model::config_by_id(c.db, requested_config(c));
     if (!cfg) return Response::error("config not found");
-    render::Data d;
-    d.set("id", std::to_string(cfg->id));
-    d.set("name", cfg->name);
+    Json::Value d(Json::objectValue);
+    d["id"] = std::to_string(cfg->id);
+    d["name"] = cfg->name;
     return c.page("config/confirm", d);
 }
 
@@ -198,20 +199,20 @@ Response config_delete(Context& c) {
 
 Response access_grants_page(Context& c, const std::string& table, int64_t id, const std::string& name,
                             const std::string& page) {
-    render::Data d;
-    d.set("id", std::to_string(id));
-    d.set("name", name);
-    render::Data groups = render::list();
+    Json::Value d(Json::objectValue);
+    d["id"] = std::to_string(id);
+    d["name"] = name;
+    Json::Value groups(Json::arrayValue);
     for (const auto& g : model::access_grants(c.db, table, id)) {
-        render::Data e;
-        e.set("group_id", std::to_string(g.group_id));
-        e.set("object_id", std::to_string(id));
-        e.set("role", g.role);
-        e.set("description", g.description);
-        e.set("granted", g.granted);
-        groups.push_back(e);
+        Json::Value e(Json::objectValue);
+        e["group_id"] = std::to_string(g.group_id);
+        e["object_id"] = std::to_string(id);
+        e["role"] = g.role;
+        e["description"] = g.description;
+        e["granted"] = g.granted;
+        groups.append(e);
     }
-    d.set("groups", groups);
+    d["groups"] = groups;
     return c.page(page, d);
 }
 

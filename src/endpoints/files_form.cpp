@@ -29,15 +29,15 @@ bool disk_nearly_full(const Context& c) {
 
 Response failure(const std::string& message) { return Response::error(message); }
 
-render::Data token_list(Context& c, const std::vector<model::SampleSet>& sets, std::string& joined) {
-    render::Data list = render::list();
+Json::Value token_list(Context& c, const std::vector<model::SampleSet>& sets, std::string& joined) {
+    Json::Value list(Json::arrayValue);
     for (const auto& s : sets) {
         std::string token = set_token(s, can_see_names(c, s.id));
-        render::Data t;
-        t.set("token", token);
-        t.set("text", token.substr(3));
-        t.set("stype", s.type);
-        list.push_back(t);
+        Json::Value t(Json::objectValue);
+        t["token"] = token;
+        t["text"] = token.substr(3);
+        t["stype"] = s.type;
+        list.append(t);
         joined += (joined.empty() ? "" : "|") + token;
     }
     return list;
@@ -85,32 +85,59 @@ Response file_form(Context& c) {
     } else {
         return failure("missing sample_set or file id");
     }
-    render::Data d;
+    Json::Value d(Json::objectValue);
     std::string joined;
-    d.set("tokens", token_list(c, sets, joined));
-    d.set("set_ids", joined);
-    d.set("editing", file.has_value());
-    d.set("sample_set_id", std::to_string(ssid));
-    d.set("sample_type", model::is_set_type(type) ? type : "generic");
-    d.set("source_module", file_source_enabled(c.cfg));
+    d["tokens"] = token_list(c, sets, joined);
+    d["set_ids"] = joined;
+    d["editing"] = file.has_value();
+    d["sample_set_id"] = std::to_string(ssid);
+    d["sample_type"] = model::is_set_type(type) ? type : "generic";
+    d["source_module"] = file_source_enabled(c.cfg);
     auto& perm = c.perm();
     auto pp = perm.accessible("read", "pre_process");
-    render::Data pres = render::list();
+    Json::Value pres(Json::arrayValue);
     for (const auto& [id, name] : model::pre_processes(c.db, !pp.has_value(), pp.value_or(std::set<int64_t>()))) {
-        render::Data o;
-        o.set("ppid", std::to_string(id));
-        o.set("name", name);
-        o.set("selected", file && file->pre_process_id == id);
-        pres.push_back(o);
+        Json::Value o(Json::objectValue);
+        o["ppid"] = std::to_string(id);
+        o["name"] = name;
+        o["selected"] = file && file->pre_process_id == id;
+        pres.append(o);
     }
-    d.set("pre_processes", pres);
+    d["pre_processes"] = pres;
     Json::Value gids(Json::arrayValue);
     for (int64_t g : perm.groups()) gids.append(static_cast<Json::Int64>(g));
-    d.set("group_ids", http::json_compact(gids));
-    d.set("file_id", file ? std::to_string(file->id) : "");
-    d.set("filename", file ? file->filename : "");
-    d.set("sampling_date", file ? file->sampling_date : "");
-    d.set("info", file ? file->info : "");
+    d["group_ids"] = http::json_compact(gids);
+    d["file_id"] = file ? std::to_string(file->id) : "";
+    d["filename"] = file ? file->filename : "";
+    d["sampling_date"] = file ? file->sampling_date : "";
+    d["info"] = file ? file->info : "";
+    // The original's template variables (file/form): title, sets, files, pre-processes, errors.
+    d["message"] = file ? "edit sample" : "add samples";
+    d["isEditing"] = file.has_value();
+    d["source_module_active"] = file_source_enabled(c.cfg);
+    Json::Value set_list(Json::arrayValue);
+    for (const auto& t : d["tokens"]) set_list.append(t["token"]);
+    d["sets"] = set_list;
+    Json::Value files(Json::arrayValue);
+    if (file) {
+        Json::Value f(Json::objectValue);
+        f["id"] = std::to_string(file->id);
+        f["filename"] = file->filename;
+        f["sampling_date"] = file->sampling_date;
+        f["info"] = file->info;
+        f["pre_process_id"] = file->pre_process_id ? Json::Value(std::to_string(*file->pre_process_id)) : Json::Value();
+        files.append(f);
+    }
+    d["files"] = files;
+    Json::Value pre_list(Json::arrayValue);
+    for (const auto& o : pres) {
+        Json::Value e(Json::objectValue);
+        e["id"] = o["ppid"];
+        e["name"] = o["name"];
+        pre_list.append(e);
+    }
+    d["pre_process_list"] = pre_list;
+    d["errors"] = Json::Value(Json::arrayValue);
     return c.page("file/form", d);
 }
 

@@ -64,13 +64,13 @@ Response file_confirm(Context& c) {
     size_t others = 0;
     for (int64_t s : sets)
         if (!c.perm().can_modify_sample_set(s)) ++others;
-    render::Data d;
-    d.set("id", std::to_string(id));
-    d.set("filename", f->filename);
-    d.set("redirect", std::to_string(c.params.get_int("redirect_sample_set_id", sets.empty() ? 0 : *sets.begin())));
-    d.set("shared_elsewhere", others > 0);
-    d.set("trash", !c.cfg.get("DIR_TRASH", "").empty());
-    d.set("only_sequence", c.params.get("delete_only_sequence") == "True");
+    Json::Value d(Json::objectValue);
+    d["id"] = std::to_string(id);
+    d["filename"] = f->filename;
+    d["redirect"] = std::to_string(c.params.get_int("redirect_sample_set_id", sets.empty() ? 0 : *sets.begin()));
+    d["shared_elsewhere"] = others > 0;
+    d["trash"] = !c.cfg.get("DIR_TRASH", "").empty();
+    d["only_sequence"] = c.params.get("delete_only_sequence") == "True";
     return c.page("file/confirm", d);
 }
 

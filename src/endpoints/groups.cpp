@@ -34,17 +34,17 @@ bool is_special(Context& c, const model::GroupRow& g) {
     return g.role == "admin" || g.role == c.cfg.get("PUBLIC_GROUP_NAME", "public");
 }
 
-render::Data group_data(const model::GroupRow& g) {
-    render::Data d;
-    d.set("id", std::to_string(g.id));
-    d.set("role", g.role);
-    d.set("description", g.description);
-    d.set("members", std::to_string(g.members));
+Json::Value group_data(const model::GroupRow& g) {
+    Json::Value d(Json::objectValue);
+    d["id"] = std::to_string(g.id);
+    d["role"] = g.role;
+    d["description"] = g.description;
+    d["members"] = std::to_string(g.members);
     std::string letters, parents;
     for (const auto& r : g.rights) letters += r == "admin" ? "e" : r == "read" ? "" : r.substr(0, 1);
     for (const auto& p : g.parents) parents += (parents.empty() ? "" : ", ") + p;
-    d.set("rights", letters);
-    d.set("parents", parents);
+    d["rights"] = letters;
+    d["parents"] = parents;
     return d;
 }
 
@@ -52,19 +52,20 @@ render::Data group_data(const model::GroupRow& g) {
 
 Response group_index(Context& c) {
     if (!c.is_admin()) return c.admin_only_denied();
-    render::Data rows = render::list();
-    for (const auto& g : model::list_groups(c.db, std::nullopt)) rows.push_back(group_data(g));
-    render::Data d;
-    d.set("groups", rows);
+    Json::Value rows(Json::arrayValue);
+    for (const auto& g : model::list_groups(c.db, std::nullopt)) rows.append(group_data(g));
+    Json::Value d(Json::objectValue);
+    d["message"] = "groups";
+    d["query"] = rows;
     return c.page("group/index", d);
 }
 
 Response group_add(Context& c) {
     if (!c.is_admin()) return c.admin_only_denied();
-    render::Data parents = render::list();
-    for (const auto& g : model::list_groups(c.db, std::nullopt)) parents.push_back(group_data(g));
-    render::Data d;
-    d.set("parents", parents);
+    Json::Value parents(Json::arrayValue);
+    for (const auto& g : model::list_groups(c.db, std::nullopt)) parents.append(group_data(g));
+    Json::Value d(Json::objectValue);
+    d["parents"] = parents;
     return c.page("group/add", d);
 }
 
@@ -121,8 +122,8 @@ Response group_confirm(Context& c) {
     int64_t id = c.params.get_int("id", 0);
     auto g = model::group_row(c.db, id);
     if (!g || !c.perm().can_modify_group(id)) return Response::message("access denied");
-    render::Data d = group_data(*g);
-    d.set("orphans", std::to_string(model::sets_only_owned_by(c.db, id)));
+    Json::Value d = group_data(*g);
+    d["orphans"] = std::to_string(model::sets_only_owned_by(c.db, id));
     return c.page("group/confirm", d);
 }
 
@@ -145,37 +146,37 @@ Response group_info(Context& c) {
     auto g = model::group_row(c.db, id);
     if (!g || !c.perm().can_view_group(id)) return Response::message("access denied");
     bool can_modify = c.perm().can_modify_group(id);
-    render::Data d = group_data(*g);
-    render::Data rights = render::list();
+    Json::Value d = group_data(*g);
+    Json::Value rights(Json::arrayValue);
     for (const char* r : kRights) {
-        render::Data e;
-        e.set("right", r);
-        e.set("checked", std::find(g->rights.begin(), g->rights.end(), r) != g->rights.end());
-        e.set("editable", c.is_admin());
-        rights.push_back(e);
+        Json::Value e(Json::objectValue);
+        e["right"] = r;
+        e["checked"] = std::find(g->rights.begin(), g->rights.end(), r) != g->rights.end();
+        e["editable"] = c.is_admin();
+        rights.append(e);
     }
-    d.set("rights_list", rights);
-    render::Data members = render::list();
+    d["rights_list"] = rights;
+    Json::Value members(Json::arrayValue);
     for (const auto& m : model::group_members(c.db, id)) {
-        render::Data e;
-        e.set("user_id", std::to_string(m.id));
-        e.set("name", m.first_name + " " + m.last_name);
-        e.set("email", m.email);
-        e.set("last_login", m.last_login);
-        e.set("can_kick", can_modify);
-        members.push_back(e);
+        Json::Value e(Json::objectValue);
+        e["user_id"] = std::to_string(m.id);
+        e["name"] = m.first_name + " " + m.last_name;
+        e["email"] = m.email;
+        e["last_login"] = m.last_login;
+        e["can_kick"] = can_modify;
+        members.append(e);
     }
-    d.set("member_list", members);
-    d.set("can_modify", can_modify);
+    d["member_list"] = members;
+    d["can_modify"] = can_modify;
     if (can_modify) {
-        render::Data users = render::list();
+        Json::Value users(Json::arrayValue);
         for (const auto& [uid, name] : model::all_user_names(c.db)) {
-            render::Data u;
-            u.set("id", std::to_string(uid));
-            u.set("name", name);
-            users.push_back(u);
+            Json::Value u(Json::objectValue);
+            u["id"] = std::to_string(uid);
+            u["name"] = name;
+            users.append(u);
         }
-        d.set("users", users);
+        d["users"] = users;
     }
     return c.page("group/info", d);
 }

@@ -32,63 +32,47 @@ Response log_index(Context& c) {
     int64_t total = 0;
     auto lines = model::user_logs(c.db, q, &total);
 
-    if (c.format_json()) {
-        Json::Value out(Json::objectValue), rows(Json::arrayValue);
-        for (const auto& l : lines) {
-            Json::Value r(Json::objectValue);
-            r["id"] = static_cast<Json::Int64>(l.id);
-            r["user"] = l.user;
-            r["table_name"] = l.table_name;
-            r["record_id"] = static_cast<Json::Int64>(l.record_id);
-            r["message"] = l.msg;
-            r["created"] = l.created;
-            rows.append(r);
-        }
-        out["query"] = rows;
-        out["total"] = static_cast<Json::Int64>(total);
-        out["page"] = static_cast<Json::Int64>(page);
-        return Response::json_text(out);
-    }
-
-    render::Data d;
-    render::Data tables = render::list();
-    for (const char* t : kTables) {
-        render::Data o;
-        o.set("name", t);
-        o.set("selected", q.table == t);
-        tables.push_back(o);
-    }
-    d.set("tables", tables);
-    d.set("table_js", render::js_string(q.table));
-    render::Data ids = render::list();
-    for (int64_t id : model::user_log_records(c.db, q, 500)) {
-        render::Data o;
-        o.set("id", std::to_string(id));
-        o.set("selected", q.record_id && *q.record_id == id);
-        ids.push_back(o);
-    }
-    d.set("ids", ids);
-    d.set("has_id", q.record_id.has_value());
-    d.set("id_js", render::js_string(q.record_id ? std::to_string(*q.record_id) : ""));
-    render::Data rows = render::list();
+    // One view-model: format=json answers it (keys of the original: query = the user_log rows).
+    Json::Value d(Json::objectValue);
+    Json::Value rows(Json::arrayValue);
     for (const auto& l : lines) {
-        render::Data r;
-        r.set("id", std::to_string(l.id));
-        r.set("user", l.user);
-        r.set("table_name", l.table_name);
-        r.set("record_id", std::to_string(l.record_id));
-        r.set("msg", l.msg);
-        r.set("created", l.created);
-        rows.push_back(r);
+        Json::Value r(Json::objectValue);
+        r["id"] = static_cast<Json::Int64>(l.id);
+        r["user"] = l.user;
+        r["table_name"] = l.table_name;
+        r["record_id"] = static_cast<Json::Int64>(l.record_id);
+        r["message"] = l.msg;
+        r["created"] = l.created;
+        rows.append(r);
     }
-    d.set("rows", rows);
-    d.set("total", std::to_string(total));
-    d.set("first", std::to_string(lines.empty() ? 0 : q.offset + 1));
-    d.set("last", std::to_string(q.offset + static_cast<int64_t>(lines.size())));
-    d.set("has_prev", page > 0);
-    d.set("has_next", q.offset + static_cast<int64_t>(lines.size()) < total);
-    d.set("prev_page", std::to_string(page - 1));
-    d.set("next_page", std::to_string(page + 1));
+    d["query"] = rows;
+    d["total"] = static_cast<Json::Int64>(total);
+    d["page"] = static_cast<Json::Int64>(page);
+    Json::Value tables(Json::arrayValue);
+    for (const char* t : kTables) {
+        Json::Value o(Json::objectValue);
+        o["name"] = t;
+        o["selected"] = q.table == t;
+        tables.append(o);
+    }
+    d["tables"] = tables;
+    d["table_js"] = render::js_string(q.table);
+    Json::Value ids(Json::arrayValue);
+    for (int64_t id : model::user_log_records(c.db, q, 500)) {
+        Json::Value o(Json::objectValue);
+        o["id"] = std::to_string(id);
+        o["selected"] = q.record_id && *q.record_id == id;
+        ids.append(o);
+    }
+    d["ids"] = ids;
+    d["has_id"] = q.record_id.has_value();
+    d["id_js"] = render::js_string(q.record_id ? std::to_string(*q.record_id) : "");
+    d["first"] = std::to_string(lines.empty() ? 0 : q.offset + 1);
+    d["last"] = std::to_string(q.offset + static_cast<int64_t>(lines.size()));
+    d["has_prev"] = page > 0;
+    d["has_next"] = q.offset + static_cast<int64_t>(lines.size()) < total;
+    d["prev_page"] = std::to_string(page - 1);
+    d["next_page"] = std::to_string(page + 1);
     return c.page("log/index", d);
 }
 

@@ -101,15 +101,15 @@ std::string date_part(const std::optional<std::string>& datetime) {
     return datetime ? datetime->substr(0, 10) : "";
 }
 
-render::Data news_row(const model::Notification& n, const std::string& today) {
-    render::Data d;
-    d.set("id", std::to_string(n.id));
-    d.set("title", n.title);
-    d.set("creation_date", date_part(n.creation_datetime));
-    d.set("message_type", n.message_type);
-    d.set("priority", n.priority);
-    d.set("expiration", n.expiration.value_or(""));
-    d.set("expired", n.expiration && *n.expiration < today);
+Json::Value news_row(const model::Notification& n, const std::string& today) {
+    Json::Value d(Json::objectValue);
+    d["id"] = std::to_string(n.id);
+    d["title"] = n.title;
+    d["creation_date"] = date_part(n.creation_datetime);
+    d["message_type"] = n.message_type;
+    d["priority"] = n.priority;
+    d["expiration"] = n.expiration.value_or("");
+    d["expired"] = n.expiration && *n.expiration < today;
     return d;
 }
 
@@ -122,18 +122,18 @@ std::string today_local() {
     return buf;
 }
 
-render::Data form_data(const std::string& heading, const std::string& action, const model::Notification& n) {
-    render::Data d;
-    d.set("heading", heading);
-    d.set("action", action);
-    d.set("id", n.id ? std::to_string(n.id) : "");
-    d.set("title", n.title);
-    d.set("message_content", n.message_content);
-    d.set("type_header", n.message_type != "login");
-    d.set("type_login", n.message_type == "login");
-    d.set("priority_info", n.priority != "urgent");
-    d.set("priority_urgent", n.priority == "urgent");
-    d.set("expiration", n.expiration.value_or(""));
+Json::Value form_data(const std::string& heading, const std::string& action, const model::Notification& n) {
+    Json::Value d(Json::objectValue);
+    d["heading"] = heading;
+    d["action"] = action;
+    d["id"] = n.id ? std::to_string(n.id) : "";
+    d["title"] = n.title;
+    d["message_content"] = n.message_content;
+    d["type_header"] = n.message_type != "login";
+    d["type_login"] = n.message_type == "login";
+    d["priority_info"] = n.priority != "urgent";
+    d["priority_urgent"] = n.priority == "urgent";
+    d["expiration"] = n.expiration.value_or("");
     return d;
 }
 
@@ -151,23 +151,24 @@ std::vector<http::ParamSpec> notification_form_params() {
 
 Response notification_index(Context& c) {
     std::string today = today_local();
-    render::Data d;
-    d.set("admin", c.is_admin());
+    Json::Value d(Json::objectValue);
+    d["admin"] = c.is_admin();
     if (auto id = c.params.get_int("id")) {
         if (auto n = model::notification_by_id(c.db, *id)) {
             // Opening a news marks it read, except right after an admin saved it (`redirected`).
             if (!c.params.has("redirected")) model::mark_notification_read(c.db, c.user_id(), *id);
-            render::Data sel = news_row(*n, today);
-            sel.set("priority_class", n->priority == "urgent" ? "urgent_message" : "info_message");
-            sel.set("message_html", render::markdown_to_html(n->message_content));
-            d.set("selected", sel);
+            Json::Value sel = news_row(*n, today);
+            sel["priority_class"] = n->priority == "urgent" ? "urgent_message" : "info_message";
+            sel["message_html"] = render::markdown_to_html(n->message_content);
+            d["selected"] = sel;
         } else {
-            d.set("not_found", true);
+            d["not_found"] = true;
         }
     }
-    render::Data rows = render::list();
-    for (const auto& n : model::all_notifications(c.db)) rows.push_back(news_row(n, today));
-    d.set("news", rows);
+    Json::Value rows(Json::arrayValue);
+    for (const auto& n : model::all_notifications(c.db)) rows.append(news_row(n, today));
+    d["message"] = "news";
+    d["query"] = rows;
     return c.page("notification/index", d);
 }
 

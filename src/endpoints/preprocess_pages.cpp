@@ -49,13 +49,13 @@ model::PreProcessRow from_form(Context& c, std::vector<std::string>& errors) {
 }
 
 Response form_page(Context& c, const model::PreProcessRow& p, bool edit) {
-    render::Data d;
-    d.set("title", edit ? "edit pre-process " + std::to_string(p.id) : "new pre-process");
-    d.set("action", edit ? "edit_form" : "add_form");
-    if (edit) d.set("id", std::to_string(p.id));
-    d.set("name", p.name);
-    d.set("command", p.command);
-    d.set("info", p.info);
+    Json::Value d(Json::objectValue);
+    d["title"] = edit ? "edit pre-process " + std::to_string(p.id) : "new pre-process";
+    d["action"] = edit ? "edit_form" : "add_form";
+    if (edit) d["id"] = std::to_string(p.id);
+    d["name"] = p.name;
+    d["command"] = p.command;
+    d["info"] = p.info;
     return c.page("pre_process/form", d);
 }
 
@@ -69,17 +69,18 @@ Response error_list(const std::vector<std::string>& errors) {
 
 Response pre_process_index(Context& c) {
     if (!c.is_admin()) return c.admin_only_denied();
-    render::Data d;
-    render::Data rows = render::list();
+    Json::Value d(Json::objectValue);
+    Json::Value rows(Json::arrayValue);
     for (const auto& p : model::all_pre_processes(c.db)) {
-        render::Data r;
-        r.set("id", std::to_string(p.id));
-        r.set("name", p.name);
-        r.set("info", p.info);
-        r.set("command", p.command);
-        rows.push_back(r);
+        Json::Value r(Json::objectValue);
+        r["id"] = std::to_string(p.id);
+        r["name"] = p.name;
+        r["info"] = p.info;
+        r["command"] = p.command;
+        rows.append(r);
     }
-    d.set("pre_processes", rows);
+    d["message"] = "pre-processes";
+    d["query"] = rows;
     return c.page("pre_process/index", d);
 }
 
@@ -123,9 +124,9 @@ Response pre_process_confirm(Context& c) {
     if (!c.is_admin()) return denied(c, "delete pre-processes");
     auto p = model::pre_process_by_id(c.db, requested_pre_process(c));
     if (!p) return Response::error("pre-process not found");
-    render::Data d;
-    d.set("id", std::to_string(p->id));
-    d.set("name", p->name);
+    Json::Value d(Json::objectValue);
+    d["id"] = std::to_string(p->id);
+    d["name"] = p->name;
     return c.page("pre_process/confirm", d);
 }
 
@@ -164,25 +165,25 @@ Response pre_process_info(Context& c) {
     if (!c.perm().can_modify_sample_set(ss) || !model::file_in_set(c.db, sf, ss)) return Response::message("acces denied");
     auto file = model::sequence_file_by_id(c.db, sf);
     if (!file) return Response::message("acces denied");
-    render::Data d;
-    d.set("sequence_file_id", std::to_string(sf));
-    d.set("filename", file->filename);
-    d.set("flag", file->pre_process_flag);
+    Json::Value d(Json::objectValue);
+    d["sequence_file_id"] = std::to_string(sf);
+    d["filename"] = file->filename;
+    d["flag"] = file->pre_process_flag;
     if (file->pre_process_id)
-        if (auto p = model::pre_process_by_id(c.db, *file->pre_process_id)) d.set("pre_process_name", p->name);
+        if (auto p = model::pre_process_by_id(c.db, *file->pre_process_id)) d["pre_process_name"] = p->name;
     std::string log_path;
     if (file->pre_process_task_id)
         if (auto job = model::job_by_task(c.db, *file->pre_process_task_id)) {
-            d.set("status", job->status);
-            if (!job->message.empty()) d.set("message", job->message);
-            d.set("started_at", job->started_at);
-            d.set("ended_at", job->ended_at);
-            d.set("host", job->host);
+            d["status"] = job->status;
+            if (!job->message.empty()) d["message"] = job->message;
+            d["started_at"] = job->started_at;
+            d["ended_at"] = job->ended_at;
+            d["host"] = job->host;
             log_path = job->log_path;
         }
     bool truncated = false;
-    d.set("has_log", !log_path.empty() && fs::exists(log_path));
-    d.set("log", log_path.empty() ? "" : read_log_tail(log_path, 512 * 1024, truncated));
+    d["has_log"] = !log_path.empty() && fs::exists(log_path);
+    d["log"] = log_path.empty() ? "" : read_log_tail(log_path, 512 * 1024, truncated);
     return c.page("pre_process/info", d);
 }
 

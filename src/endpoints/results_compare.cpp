@@ -67,7 +67,7 @@ Response sample_set_custom(Context& c) {
     auto candidates = model::custom_candidates(c.db, readable, only, config_id, kMaxRows * 4);
     std::vector<std::pair<std::string, std::vector<int64_t>>> by_config;
     std::vector<int64_t> all_ids;
-    render::Data rows = render::list();
+    Json::Value rows(Json::arrayValue);
     std::map<int64_t, bool> seen;
     for (const auto& r : candidates) {
         if (seen.count(r.results_file_id) || all_ids.size() >= kMaxRows) continue;
@@ -86,45 +86,45 @@ Response sample_set_custom(Context& c) {
         auto g = std::find_if(by_config.begin(), by_config.end(), [&](const auto& x) { return x.first == r.config_name; });
         if (g == by_config.end()) by_config.push_back({r.config_name, {r.results_file_id}});
         else g->second.push_back(r.results_file_id);
-        render::Data row;
-        row.set("rid", std::to_string(r.results_file_id));
-        row.set("filename", r.filename);
-        row.set("set_name", set_name);
-        row.set("config_name", r.config_name);
-        row.set("sampling_date", r.sampling_date);
-        row.set("info", r.info);
-        row.set("run_date", r.run_date);
-        row.set("checked", checked);
-        rows.push_back(row);
+        Json::Value row(Json::objectValue);
+        row["rid"] = std::to_string(r.results_file_id);
+        row["filename"] = r.filename;
+        row["set_name"] = set_name;
+        row["config_name"] = r.config_name;
+        row["sampling_date"] = r.sampling_date;
+        row["info"] = r.info;
+        row["run_date"] = r.run_date;
+        row["checked"] = checked;
+        rows.append(row);
     }
     std::string map_js = config_map_js(by_config);
-    render::Data d;
-    d.set("rows", rows);
-    d.set("count", std::to_string(all_ids.size()));
-    d.set("filter", filter);
-    d.set("id_js", std::to_string(id));
-    d.set("map_js", map_js);
-    d.set("all_ids_js", ids_js(all_ids));
-    render::Data groups = render::list();
+    Json::Value d(Json::objectValue);
+    d["rows"] = rows;
+    d["count"] = std::to_string(all_ids.size());
+    d["filter"] = filter;
+    d["id_js"] = std::to_string(id);
+    d["map_js"] = map_js;
+    d["all_ids_js"] = ids_js(all_ids);
+    Json::Value groups(Json::arrayValue);
     for (const auto& [name, ids] : by_config) {
-        render::Data g;
-        g.set("name", name);
-        g.set("ids_js", ids_js(ids));
-        groups.push_back(g);
+        Json::Value g(Json::objectValue);
+        g["name"] = name;
+        g["ids_js"] = ids_js(ids);
+        groups.append(g);
     }
-    d.set("config_groups", groups);
-    render::Data configs = render::list();
+    d["config_groups"] = groups;
+    Json::Value configs(Json::arrayValue);
     auto usable = c.perm().accessible("read", "config");
     for (const auto& cfg : model::all_configs(c.db)) {
         if (usable && !usable->count(cfg.id)) continue;
-        render::Data o;
-        o.set("id", std::to_string(cfg.id));
-        o.set("name", cfg.name);
-        o.set("selected", cfg.id == config_id);
-        configs.push_back(o);
+        Json::Value o(Json::objectValue);
+        o["id"] = std::to_string(cfg.id);
+        o["name"] = cfg.name;
+        o["selected"] = cfg.id == config_id;
+        configs.append(o);
     }
-    d.set("configs", configs);
-    d.set("all_selected", config_id < 0);
+    d["configs"] = configs;
+    d["all_selected"] = config_id < 0;
     model::user_log(c.db, c.user_id(), "load compare list", "sample_set", id > 0 ? id : 0);
     c.audit("custom", "sample_set", id > 0 ? std::optional<int64_t>(id) : std::nullopt, "filter " + filter);
     return c.page("sample_set/custom", d);
@@ -233,7 +233,7 @@ Response sample_set_multi_sample_stats(Context& c) {
             records.push_back(*r);
         }
     }
-    render::Data rows = render::list();
+    Json::Value rows(Json::arrayValue);
     Json::Value tsv(Json::arrayValue);
     Json::Value head(Json::arrayValue);
     for (const char* col : kStatsColumns) head.append(col);
@@ -262,37 +262,37 @@ Response sample_set_multi_sample_stats(Context& c) {
         auto pp = model::sequence_file_by_id(c.db, rec.sequence_file_id);
         if (pp && pp->pre_process_id)
             if (auto p = model::pre_process_by_id(c.db, *pp->pre_process_id)) cells[12] = p->name;
-        render::Data row;
-        render::Data tds = render::list();
+        Json::Value row(Json::objectValue);
+        Json::Value tds(Json::arrayValue);
         Json::Value line(Json::arrayValue);
         for (const auto& v : cells) {
-            render::Data td;
-            td.set("value", v);
-            tds.push_back(td);
+            Json::Value td(Json::objectValue);
+            td["value"] = v;
+            tds.append(td);
             line.append(v);
         }
         tsv.append(line);
-        row.set("cells", tds);
-        row.set("sfid", std::to_string(rec.sequence_file_id));
-        row.set("open_js", "{'sample_set_id': " + std::to_string(ss) + ", 'custom': [" +
-                               std::to_string(rec.results_file_id) + "]}");
-        rows.push_back(row);
+        row["cells"] = tds;
+        row["sfid"] = std::to_string(rec.sequence_file_id);
+        row["open_js"] = "{'sample_set_id': " + std::to_string(ss) + ", 'custom': [" +
+                               std::to_string(rec.results_file_id) + "]}";
+        rows.append(row);
         c.audit("multi_sample_stats", "results_file", rec.results_file_id);
     }
     model::user_log(c.db, c.user_id(), "load multi sample stats (" + std::to_string(records.size()) + " results)",
                     "sample_set", ss);
-    render::Data d;
-    render::Data columns = render::list();
+    Json::Value d(Json::objectValue);
+    Json::Value columns(Json::arrayValue);
     for (size_t i = 0; i < std::size(kStatsColumns); ++i) {
-        render::Data col;
-        col.set("n", std::to_string(i + 1));
-        col.set("name", kStatsColumns[i]);
-        columns.push_back(col);
+        Json::Value col(Json::objectValue);
+        col["n"] = std::to_string(i + 1);
+        col["name"] = kStatsColumns[i];
+        columns.append(col);
     }
-    d.set("columns", columns);
-    d.set("rows", rows);
-    d.set("export_js", render::js_string(files::write_compact(tsv)));
-    d.set("hidden_js", kHiddenColumns);
+    d["columns"] = columns;
+    d["rows"] = rows;
+    d["export_js"] = render::js_string(files::write_compact(tsv));
+    d["hidden_js"] = kHiddenColumns;
     return c.page("sample_set/multi_sample_stats", d);
 }
 

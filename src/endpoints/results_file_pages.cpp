@@ -78,32 +78,32 @@ Response results_file_info(Context& c) {
     auto job = model::job_of_result(c.db, rid);
     auto file = model::sequence_file_by_id(c.db, result->sequence_file_id);
     auto config = model::config_by_id(c.db, result->config_id.value_or(0));
-    render::Data d;
-    d.set("id", std::to_string(rid));
-    d.set("filename", file ? file->filename : "");
-    d.set("config_name", config ? config->name : "");
-    d.set("status", job ? job->status : "");
-    if (job && !job->message.empty()) d.set("message", job->message);
-    for (const char* key : {"queued_at", "started_at", "ended_at", "host"}) d.set(key, "");
+    Json::Value d(Json::objectValue);
+    d["id"] = std::to_string(rid);
+    d["filename"] = file ? file->filename : "";
+    d["config_name"] = config ? config->name : "";
+    d["status"] = job ? job->status : "";
+    if (job && !job->message.empty()) d["message"] = job->message;
+    for (const char* key : {"queued_at", "started_at", "ended_at", "host"}) d[key] = "";
     if (job) {
-        d.set("queued_at", job->queued_at);
-        d.set("started_at", job->started_at);
-        d.set("ended_at", job->ended_at);
-        d.set("host", job->host);
-        d.set("attempts", std::to_string(job->attempts));
+        d["queued_at"] = job->queued_at;
+        d["started_at"] = job->started_at;
+        d["ended_at"] = job->ended_at;
+        d["host"] = job->host;
+        d["attempts"] = std::to_string(job->attempts);
     }
     if (result->data_file) {
-        d.set("data_file", *result->data_file);
-        d.set("download_name", "result-" + std::to_string(rid) + ".vidjil");
+        d["data_file"] = *result->data_file;
+        d["download_name"] = "result-" + std::to_string(rid) + ".vidjil";
     }
     std::string log_path = job && !job->log_path.empty()
                                ? job->log_path
                                : jobs::result_workdir(c.cfg, rid) + "/" + jobs::result_basename(rid) + ".vidjil.log";
     bool truncated = false;
     std::string log = read_log_tail(log_path, 512 * 1024, truncated);
-    d.set("has_log", fs::exists(log_path));
-    d.set("log", log);
-    d.set("log_truncated", truncated);
+    d["has_log"] = fs::exists(log_path);
+    d["log"] = log;
+    d["log_truncated"] = truncated;
     c.audit("results_file_info", "results_file", rid);
     return c.page("results_file/info", d);
 }
@@ -117,18 +117,18 @@ Response results_file_output(Context& c) {
     std::vector<Listed> files;
     list_dir(dir, "", 2, files);
     std::sort(files.begin(), files.end(), [](const Listed& a, const Listed& b) { return a.name < b.name; });
-    render::Data d;
-    d.set("id", std::to_string(rid));
-    render::Data list = render::list();
+    Json::Value d(Json::objectValue);
+    d["id"] = std::to_string(rid);
+    Json::Value list(Json::arrayValue);
     for (const auto& f : files) {
-        render::Data e;
-        e.set("id", std::to_string(rid));
-        e.set("name", f.name);
-        e.set("name_url", text::url_encode(f.name));
-        e.set("size", human_size(f.size));
-        list.push_back(e);
+        Json::Value e(Json::objectValue);
+        e["id"] = std::to_string(rid);
+        e["name"] = f.name;
+        e["name_url"] = text::url_encode(f.name);
+        e["size"] = human_size(f.size);
+        list.append(e);
     }
-    d.set("files", list);
+    d["files"] = list;
     return c.page("results_file/output", d);
 }
 
@@ -151,30 +151,30 @@ namespace vidjil::endpoints {
 Response results_file_index(Context& c) {
     if (!c.is_admin()) return c.admin_only_denied();
     auto lines = model::newest_results(c.db, 500, c.params.get_bool("reverse", false));
-    render::Data d;
-    render::Data rows = render::list();
+    Json::Value d(Json::objectValue);
+    Json::Value rows(Json::arrayValue);
     for (const auto& l : lines) {
-        render::Data r;
-        r.set("id", std::to_string(l.id));
-        r.set("sequence_file_id", std::to_string(l.sequence_file_id));
-        r.set("sample_set_id", std::to_string(l.sample_set_id));
-        r.set("config_id", std::to_string(l.config_id));
-        r.set("filename", l.filename);
-        r.set("config_name", l.config_name);
-        r.set("run_date", l.run_date);
-        r.set("status", l.status);
-        rows.push_back(r);
+        Json::Value r(Json::objectValue);
+        r["id"] = std::to_string(l.id);
+        r["sequence_file_id"] = std::to_string(l.sequence_file_id);
+        r["sample_set_id"] = std::to_string(l.sample_set_id);
+        r["config_id"] = std::to_string(l.config_id);
+        r["filename"] = l.filename;
+        r["config_name"] = l.config_name;
+        r["run_date"] = l.run_date;
+        r["status"] = l.status;
+        rows.append(r);
     }
-    d.set("results", rows);
-    d.set("count", std::to_string(lines.size()));
-    render::Data configs = render::list();
+    d["results"] = rows;
+    d["count"] = std::to_string(lines.size());
+    Json::Value configs(Json::arrayValue);
     for (const auto& cfg : model::all_configs(c.db)) {
-        render::Data o;
-        o.set("id", std::to_string(cfg.id));
-        o.set("name", cfg.name);
-        configs.push_back(o);
+        Json::Value o(Json::objectValue);
+        o["id"] = std::to_string(cfg.id);
+        o["name"] = cfg.name;
+        configs.append(o);
     }
-    d.set("configs", configs);
+    d["configs"] = configs;
     return c.page("results_file/index", d);
 }
 
@@ -199,11 +199,11 @@ Response results_file_confirm(Context& c) {
     if (!r) return Response::message("access denied");
     auto file = model::sequence_file_by_id(c.db, r->sequence_file_id);
     auto config = model::config_by_id(c.db, r->config_id.value_or(0));
-    render::Data d;
-    d.set("id", std::to_string(r->id));
-    d.set("sample_set_id", std::to_string(ss));
-    d.set("filename", file ? file->filename : "");
-    d.set("config_name", config ? config->name : "");
+    Json::Value d(Json::objectValue);
+    d["id"] = std::to_string(r->id);
+    d["sample_set_id"] = std::to_string(ss);
+    d["filename"] = file ? file->filename : "";
+    d["config_name"] = config ? config->name : "";
     return c.page("results_file/confirm", d);
 }
 

@@ -63,8 +63,10 @@ std::string display_name(const model::SampleSet& s, bool anon);
 std::string set_token(const model::SampleSet& s, bool anon);
 // The set id in the last parentheses of a token (":p+(25)" -> 25).
 std::optional<int64_t> token_set_id(const std::string& token);
-// Info text with #tags turned into the client's tag links (api.md §4.4), HTML-escaped.
-std::string tag_links(const std::string& info, const std::string& target, const std::string& sample_type);
+// Info text with its #tags, for the client's tag links (api.md §4.4): {"title": info, "parts":
+// [{"text": "..."} | {"tag": "#word", "target", "sample_type"}]}, rendered as `info_tags` by
+// {{> partials/tag_links}} (templates/partials/tag_links.html).
+Json::Value tag_parts(const std::string& info, const std::string& target, const std::string& sample_type);
 // The user may see the real names of this patient set.
 bool can_see_names(Context& c, int64_t sample_set_id);
 // A user_log line in the original's format, plus the audit trail entry.

@@ -17,14 +17,14 @@ Response sample_set_confirm(Context& c) {
     size_t shared = 0;
     for (int64_t f : files)
         if (model::sets_of_sequence_file(c.db, f).size() > 1) ++shared;
-    render::Data d;
-    d.set("id", std::to_string(id));
-    d.set("type", s->type);
-    d.set("name", display_name(*s, can_see_names(c, id)));
-    d.set("files", std::to_string(files.size() - shared));
-    d.set("shared", std::to_string(shared));
-    d.set("has_shared", shared > 0);
-    d.set("trash", !c.cfg.get("DIR_TRASH", "").empty());
+    Json::Value d(Json::objectValue);
+    d["id"] = std::to_string(id);
+    d["type"] = s->type;
+    d["name"] = display_name(*s, can_see_names(c, id));
+    d["files"] = std::to_string(files.size() - shared);
+    d["shared"] = std::to_string(shared);
+    d["has_shared"] = shared > 0;
+    d["trash"] = !c.cfg.get("DIR_TRASH", "").empty();
     c.audit("read", "sample_set", id, "delete confirmation");
     return c.page("sample_set/confirm", d);
 }
@@ -59,21 +59,21 @@ Response sample_set_permission(Context& c) {
     if (!s) return access_denied();
     std::set<int64_t> granted;
     for (const auto& g : model::set_groups(c.db, id)) granted.insert(g.first);
-    render::Data rows = render::list();
+    Json::Value rows(Json::arrayValue);
     // Group roles only: the members' names are not shown (the original listed every user).
     for (const auto& [gid, role] : model::groups_named(c.db, true, {})) {
         if (role == "admin") continue;
-        render::Data r;
-        r.set("gid", std::to_string(gid));
-        r.set("role", role);
-        r.set("checked", granted.count(gid) > 0);
-        rows.push_back(r);
+        Json::Value r(Json::objectValue);
+        r["gid"] = std::to_string(gid);
+        r["role"] = role;
+        r["checked"] = granted.count(gid) > 0;
+        rows.append(r);
     }
-    render::Data d;
-    d.set("id", std::to_string(id));
-    d.set("name", display_name(*s, can_see_names(c, id)));
-    d.set("type", s->type);
-    d.set("groups", rows);
+    Json::Value d(Json::objectValue);
+    d["id"] = std::to_string(id);
+    d["name"] = display_name(*s, can_see_names(c, id));
+    d["type"] = s->type;
+    d["groups"] = rows;
     c.audit("read", "sample_set", id, "permission page");
     return c.page("sample_set/permission", d);
 }

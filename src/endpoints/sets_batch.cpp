@@ -57,27 +57,27 @@ Response sample_set_batch(Context& c) {
     if (!c.perm().can_create_sample_set()) return access_denied();
     std::string type = c.params.get("type", "patient");
     if (!model::is_set_type(type)) type = "patient";
-    render::Data d;
-    render::Data types = render::list();
+    Json::Value d(Json::objectValue);
+    Json::Value types(Json::arrayValue);
     for (const char* t : {"patient", "run", "generic"}) {
-        render::Data o;
-        o.set("value", t);
-        o.set("selected", type == t);
+        Json::Value o(Json::objectValue);
+        o["value"] = t;
+        o["selected"] = type == t;
         std::string cols;
         for (const auto& f : set_fields(t)) cols += (cols.empty() ? "" : ", ") + f;
-        o.set("columns", cols);
-        types.push_back(o);
+        o["columns"] = cols;
+        types.append(o);
     }
-    d.set("types", types);
+    d["types"] = types;
     auto& perm = c.perm();
-    render::Data groups = render::list();
+    Json::Value groups(Json::arrayValue);
     for (const auto& [id, role] : model::groups_named(c.db, perm.is_admin(), perm.perm_groups("create"))) {
-        render::Data g;
-        g.set("gid", std::to_string(id));
-        g.set("role", role);
-        groups.push_back(g);
+        Json::Value g(Json::objectValue);
+        g["gid"] = std::to_string(id);
+        g["role"] = role;
+        groups.append(g);
     }
-    d.set("groups", groups);
+    d["groups"] = groups;
     return c.page("sample_set/batch", d);
 }
 

@@ -21,7 +21,6 @@ Response access_denied() {
     return Response::json_text(v);
 }
 
-using render::html_escape;
 
 std::string format_size(int64_t bytes) {
     static const char* units[] = {"B", "kB", "MB", "GB", "TB"};
@@ -84,29 +83,41 @@ static bool tag_char(unsigned char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-' || c >= 0x80;
 }
 
-std::string tag_links(const std::string& info, const std::string& target, const std::string& sample_type) {
-    std::string out = "<span title=\"" + html_escape(info) + "\">";
+Json::Value tag_parts(const std::string& info, const std::string& target, const std::string& sample_type) {
+    Json::Value parts(Json::arrayValue);
+    // Every part has both keys, so that a template never picks `text` or `tag` up from a row.
+    auto text_part = [&](const std::string& t) {
+        if (t.empty()) return;
+        Json::Value p(Json::objectValue);
+        p["text"] = t;
+        p["tag"] = false;
+        parts.append(p);
+    };
     size_t i = 0;
     while (i < info.size()) {
         size_t hash = info.find('#', i);
         if (hash == std::string::npos) hash = info.size();
-        out += html_escape(info.substr(i, hash - i));
+        text_part(info.substr(i, hash - i));
         if (hash >= info.size()) break;
         size_t j = hash + 1;
         while (j < info.size() && tag_char(static_cast<unsigned char>(info[j]))) ++j;
         std::string word = info.substr(hash, j - hash);
         if (word.size() == 1) {
-            out += "#";
+            text_part("#");
         } else {
-            std::string w = html_escape(word);
-            out += "<a onclick=\"event.preventDefault();event.stopPropagation();db.callLinkable($(this))\" href=\"" +
-                   html_escape(target) + "\" class=\"tag-link\" data-sample-type=\"" + html_escape(sample_type) +
-                   "\" data-linkable-type=\"tag\" data-linkable-target-param=\"filter\" data-linkable-name=\"" + w +
-                   "\">" + w + "</a>";
+            Json::Value p(Json::objectValue);
+            p["text"] = "";
+            p["tag"] = word;
+            p["target"] = target;
+            p["sample_type"] = sample_type;
+            parts.append(p);
         }
         i = j;
     }
-    return out + "</span>";
+    Json::Value v(Json::objectValue);
+    v["title"] = info;
+    v["parts"] = parts;
+    return v;
 }
 
 bool can_see_names(Context& c, int64_t sample_set_id) { return c.perm().can_view_info(sample_set_id); }

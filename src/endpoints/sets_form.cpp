@@ -13,7 +13,7 @@ namespace {
 
 // Groups offered as owner of new sets: those where the user may create (with their parents,
 // model.md §2.2), every group for admins. The preselected one is the first lab group.
-render::Data group_choices(Context& c, std::optional<int64_t> selected, bool& single) {
+Json::Value group_choices(Context& c, std::optional<int64_t> selected, bool& single) {
     auto& perm = c.perm();
     auto groups = model::groups_named(c.db, perm.is_admin(), perm.perm_groups("create"));
     if (!selected) {
@@ -27,37 +27,39 @@ render::Data group_choices(Context& c, std::optional<int64_t> selected, bool& si
         for (const auto& [id, role] : groups)
             if (!selected && role == personal) selected = id;
     }
-    render::Data list = render::list();
+    Json::Value list(Json::arrayValue);
     for (const auto& [id, role] : groups) {
-        render::Data g;
-        g.set("gid", std::to_string(id));
-        g.set("role", role);
-        g.set("selected", selected && *selected == id);
-        list.push_back(g);
+        Json::Value g(Json::objectValue);
+        g["gid"] = std::to_string(id);
+        g["role"] = role;
+        g["id"] = std::to_string(id);  // the original's {"name","id"} (api.md §3.3 submit)
+        g["name"] = role;
+        g["selected"] = selected && *selected == id;
+        list.append(g);
     }
     single = groups.size() == 1;
     return list;
 }
 
-render::Data form_row(const model::SampleSet& s, int index, bool anon) {
-    render::Data r;
-    r.set("i", std::to_string(index));
-    r.set("ssid", s.id ? std::to_string(s.id) : "");
-    r.set("did", s.detail_id ? std::to_string(s.detail_id) : "");
-    r.set("is_patient", s.type == "patient");
-    r.set("is_run", s.type == "run");
-    r.set("is_generic", s.type == "generic");
-    r.set("id_label", s.id_label);
+Json::Value form_row(const model::SampleSet& s, int index, bool anon) {
+    Json::Value r(Json::objectValue);
+    r["i"] = std::to_string(index);
+    r["ssid"] = s.id ? std::to_string(s.id) : "";
+    r["did"] = s.detail_id ? std::to_string(s.detail_id) : "";
+    r["is_patient"] = s.type == "patient";
+    r["is_run"] = s.type == "run";
+    r["is_generic"] = s.type == "generic";
+    r["id_label"] = s.id_label;
     // Names the user may not see are not sent: left empty, they stay unchanged (sets_input).
-    r.set("hidden_names", s.type == "patient" && s.id && !anon);
-    r.set("first_name", anon ? s.first_name : "");
-    r.set("last_name", anon ? s.last_name : "");
-    r.set("birth", anon ? s.birth : "");
-    r.set("name", s.name);
-    r.set("run_date", s.run_date);
-    r.set("info", s.info);
-    r.set("sequencer", s.sequencer);
-    r.set("pcr", s.pcr);
+    r["hidden_names"] = s.type == "patient" && s.id && !anon;
+    r["first_name"] = anon ? s.first_name : "";
+    r["last_name"] = anon ? s.last_name : "";
+    r["birth"] = anon ? s.birth : "";
+    r["name"] = s.name;
+    r["run_date"] = s.run_date;
+    r["info"] = s.info;
+    r["sequencer"] = s.sequencer;
+    r["pcr"] = s.pcr;
     return r;
 }
 
@@ -89,7 +91,7 @@ Response submit_error(const std::vector<SetInput>& inputs, int64_t group, bool e
 }  // namespace
 
 Response sample_set_form(Context& c) {
-    render::Data d;
+    Json::Value d(Json::objectValue);
     std::vector<model::SampleSet> rows;
     std::optional<int64_t> owner;
     bool anon = true;
@@ -110,19 +112,31 @@ Response sample_set_form(Context& c) {
     }
     const std::string& type = rows.front().type;
     bool single = false;
-    d.set("groups", group_choices(c, owner, single));
-    d.set("single_group", single);
-    d.set("editing", rows.front().id > 0);
-    d.set("type", type);
-    d.set("title", type == "patient" ? "patients" : type == "run" ? "runs" : "sets");
-    for (const char* t : {"patient", "run", "generic"}) d.set(std::string(t) + "_count", type == t ? "1" : "0");
+    d["groups"] = group_choices(c, owner, single);
+    d["single_group"] = single;
+    d["editing"] = rows.front().id > 0;
+    d["type"] = type;
+    d["title"] = type == "patient" ? "patients" : type == "run" ? "runs" : "sets";
+    for (const char* t : {"patient", "run", "generic"}) d[std::string(t) + "_count"] = type == t ? "1" : "0";
     Json::Value keys(Json::arrayValue);
     for (int64_t g : c.perm().groups()) keys.append(static_cast<Json::Int64>(g));
-    d.set("group_keys", http::json_compact(keys));
-    render::Data list = render::list();
+    d["group_keys"] = http::json_compact(keys);
+    Json::Value list(Json::arrayValue);
+    Json::Value sets(Json::objectValue);
     int i = 0;
-    for (const auto& s : rows) list.push_back(form_row(s, i++, anon));
-    d.set("rows", list);
+    for (const auto& s : rows) {
+        Json::Value r = form_row(s, i++, anon);
+        list.append(r);
+        sets[s.type].append(r);
+    }
+    d["rows"] = list;
+    // The original's template variables (api.md §3.3, the form context of sample_set/submit).
+    d["message"] = rows.front().id > 0 ? "edit set" : "add " + d["title"].asString();
+    d["sets"] = sets;
+    d["isEditing"] = rows.front().id > 0;
+    d["master_group"] = Json::Value(Json::nullValue);
+    for (const auto& g : d["groups"])
+        if (g["selected"].asBool()) d["master_group"] = g["id"];
     return c.page("sample_set/form", d);
 }
 

@@ -143,114 +143,114 @@ Json::Value page_json(Context& c, const SetPage& p) {
     return v;
 }
 
-render::Data file_row(Context& c, const SetPage& p, const model::SetFileRow& f) {
-    render::Data d;
+Json::Value file_row(Context& c, const SetPage& p, const model::SetFileRow& f) {
+    Json::Value d(Json::objectValue);
     int64_t fid = f.file.integer("id");
     std::string id = std::to_string(fid), ssid = std::to_string(p.set.id), cfg = std::to_string(p.config_id);
-    d.set("id", id);
-    d.set("ssid", ssid);
-    d.set("filename", f.file.str("filename"));
-    d.set("missing", f.file.is_null("data_file"));
-    d.set("sampling_date", f.file.str("sampling_date"));
-    d.set("info_html", tag_links(f.file.str("info"), "/sample_set/custom?id=" + ssid, "sequence_file"));
-    d.set("size", format_size(f.file.integer("size_file") + f.file.integer("size_file2")));
-    render::Data shares = render::list();
+    d["id"] = id;
+    d["ssid"] = ssid;
+    d["filename"] = f.file.str("filename");
+    d["missing"] = f.file.is_null("data_file");
+    d["sampling_date"] = f.file.str("sampling_date");
+    d["info_tags"] = tag_parts(f.file.str("info"), "/sample_set/custom?id=" + ssid, "sequence_file");
+    d["size"] = format_size(f.file.integer("size_file") + f.file.integer("size_file2"));
+    Json::Value shares(Json::arrayValue);
     auto it = p.shared.find(fid);
     if (it != p.shared.end())
         for (const auto& s : it->second) {
-            render::Data sh;
-            sh.set("sid", std::to_string(s.id));
-            sh.set("stype", s.type);
-            sh.set("sname", display_name(s, p.shared_anon.at(s.id)));
-            shares.push_back(sh);
+            Json::Value sh(Json::objectValue);
+            sh["sid"] = std::to_string(s.id);
+            sh["stype"] = s.type;
+            sh["sname"] = display_name(s, p.shared_anon.at(s.id));
+            shares.append(sh);
         }
-    d.set("shares", shares);
+    d["shares"] = shares;
     std::string flag = f.file.str("pre_process_flag");
-    d.set("pre_process", !f.file.is_null("pre_process_id"));
-    d.set("pre_process_flag", flag);
-    d.set("pre_process_failed", flag == "FAILED");
-    d.set("can_modify", p.can_modify);
-    d.set("type_js", render::js_string(p.set.type));
+    d["pre_process"] = !f.file.is_null("pre_process_id");
+    d["pre_process_flag"] = flag;
+    d["pre_process_failed"] = flag == "FAILED";
+    d["can_modify"] = p.can_modify;
+    d["type_js"] = render::js_string(p.set.type);
     if (!f.file.is_null("data_file")) {
-        d.set("download", "DB_ADDRESS/sample_set/download_sequence_file/" + f.file.str("data_file") + "?filename=" +
-                              text::url_encode(f.file.str("filename")));
+        d["download"] = "DB_ADDRESS/sample_set/download_sequence_file/" + f.file.str("data_file") + "?filename=" +
+                              text::url_encode(f.file.str("filename"));
     }
-    d.set("has_config", p.config_id > 0);
-    d.set("cfg", cfg);
+    d["has_config"] = p.config_id > 0;
+    d["cfg"] = cfg;
     if (f.result) {
         const db::Row& r = *f.result;
         std::string rid = r.str("id");
-        d.set("result", true);
-        d.set("rid", rid);
-        d.set("run_date", r.str("run_date"));
-        d.set("status", r.str("status"));
+        d["result"] = true;
+        d["rid"] = rid;
+        d["run_date"] = r.str("run_date");
+        d["status"] = r.str("status");
         if (!r.is_null("data_file"))
-            d.set("result_download", "DB_ADDRESS/default/download/" + r.str("data_file") + "?filename=result-" + ssid +
-                                         "-" + rid + ".txt");
+            d["result_download"] = "DB_ADDRESS/default/download/" + r.str("data_file") + "?filename=result-" + ssid +
+                                         "-" + rid + ".txt";
         std::string origin = c.req.header("Origin");
-        d.set("open_href", (origin.empty() ? c.req.self_origin() : origin) + "/?custom=" + rid + "&sample_set_id=" +
-                               ssid + "&config=" + cfg);
+        d["open_href"] = (origin.empty() ? c.req.self_origin() : origin) + "/?custom=" + rid + "&sample_set_id=" +
+                               ssid + "&config=" + cfg;
     }
-    d.set("can_run", p.can_run);
+    d["can_run"] = p.can_run;
     return d;
 }
 
-render::Data page_data(Context& c, const SetPage& p) {
-    render::Data d;
+Json::Value page_data(Context& c, const SetPage& p) {
+    Json::Value d(Json::objectValue);
     std::string ssid = std::to_string(p.set.id), cfg = std::to_string(p.config_id);
-    d.set("id", ssid);
-    d.set("type", p.set.type);
-    d.set("name", display_name(p.set, p.anon));
-    d.set("birth", p.anon ? p.set.birth : "");
-    d.set("info_html", tag_links(p.set.info, "/sample_set/all", p.set.type));
+    d["id"] = ssid;
+    d["type"] = p.set.type;
+    d["name"] = display_name(p.set, p.anon);
+    d["birth"] = p.anon ? p.set.birth : "";
+    d["info_tags"] = tag_parts(p.set.info, "/sample_set/all", p.set.type);
     std::string owners;
     for (const auto& g : model::set_groups(c.db, p.set.id)) owners += (owners.empty() ? "" : " ") + g.second;
-    d.set("owners", owners);
-    d.set("cfg", cfg);
-    d.set("has_config", p.config_id > 0);
-    d.set("config_name", p.config_name);
-    d.set("can_modify", p.can_modify);
-    d.set("can_upload", p.can_upload);
-    d.set("can_run", p.can_run);
+    d["owners"] = owners;
+    d["cfg"] = cfg;
+    d["has_config"] = p.config_id > 0;
+    d["config_name"] = p.config_name;
+    d["can_modify"] = p.can_modify;
+    d["can_upload"] = p.can_upload;
+    d["can_run"] = p.can_run;
     // Config selector: one optgroup per classification.
-    render::Data groups = render::list();
+    Json::Value groups(Json::arrayValue);
     std::string current;
-    render::Data options = render::list();
+    Json::Value options(Json::arrayValue);
     auto flush = [&]() {
-        if (options.is_empty_list()) return;
-        render::Data g;
-        g.set("label", current);
-        g.set("options", options);
-        groups.push_back(g);
-        options = render::list();
+        if (options.empty()) return;
+        Json::Value g(Json::objectValue);
+        g["label"] = current;
+        g["options"] = options;
+        groups.append(g);
+        options = Json::Value(Json::arrayValue);
     };
     std::set<int64_t> usable;
     auto ids = c.perm().accessible("read", "config");
     for (const auto& conf : model::config_choices(c.db, !ids.has_value(), ids.value_or(std::set<int64_t>()))) {
         if (conf.classification != current) flush();
         current = conf.classification;
-        render::Data o;
-        o.set("cid", std::to_string(conf.id));
-        o.set("cname", conf.name);
-        o.set("selected", conf.id == p.config_id);
-        options.push_back(o);
+        Json::Value o(Json::objectValue);
+        o["cid"] = std::to_string(conf.id);
+        o["cname"] = conf.name;
+        o["selected"] = conf.id == p.config_id;
+        options.append(o);
     }
     flush();
-    d.set("config_groups", groups);
-    render::Data rows = render::list();
+    d["config_groups"] = groups;
+    Json::Value rows(Json::arrayValue);
     std::string id_list;
     for (const auto& f : p.files) {
-        rows.push_back(file_row(c, p, f));
+        rows.append(file_row(c, p, f));
         id_list += (id_list.empty() ? "" : ", ") + f.file.str("id");
     }
-    d.set("rows", rows);
-    d.set("file_count", std::to_string(p.files.size()));
-    d.set("file_ids", "[" + id_list + "]");
-    d.set("vidjil_download", "DB_ADDRESS/default/get_data?sample_set_id=" + ssid + "&config=" + cfg + "&filename=" +
-                                 text::url_encode(display_name(p.set, p.anon) + "_" + p.config_name + ".vidjil"));
-    d.set("analysis_download", "DB_ADDRESS/default/get_analysis?sample_set_id=" + ssid + "&config=" + cfg +
-                                   "&filename=" + text::url_encode(display_name(p.set, p.anon) + ".analysis"));
-    d.set("label_js", render::js_string("(" + display_name(p.set, p.anon) + " " + p.config_name + ")"));
+    d["rows"] = rows;
+    d["file_count"] = std::to_string(p.files.size());
+    d["file_ids"] = "[" + id_list + "]";
+    d["vidjil_download"] = "DB_ADDRESS/default/get_data?sample_set_id=" + ssid + "&config=" + cfg + "&filename=" +
+                                 text::url_encode(display_name(p.set, p.anon) + "_" + p.config_name + ".vidjil");
+    d["analysis_download"] = "DB_ADDRESS/default/get_analysis?sample_set_id=" + ssid + "&config=" + cfg +
+                                   "&filename=" + text::url_encode(display_name(p.set, p.anon) + ".analysis");
+    d["label_js"] = render::js_string("(" + display_name(p.set, p.anon) + " " + p.config_name + ")");
     return d;
 }
 

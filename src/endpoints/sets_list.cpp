@@ -73,38 +73,38 @@ std::string call_all(const std::string& type_js, const std::string& filter_js, c
     return "db.call('sample_set/all', {'type': " + type_js + ", 'filter': " + filter_js + extra + "})";
 }
 
-render::Data html_row(const model::SetListRow& row, bool anon, bool can_admin, bool show_groups) {
+Json::Value html_row(const model::SetListRow& row, bool anon, bool can_admin, bool show_groups) {
     const model::SampleSet& s = row.set;
-    render::Data d;
+    Json::Value d(Json::objectValue);
     std::string id = std::to_string(s.id);
-    d.set("id", id);
-    d.set("type", s.type);
-    d.set("name", display_name(s, anon));
-    d.set("is_patient", s.type == "patient");
-    d.set("is_run", s.type == "run");
-    d.set("birth", anon ? s.birth : "");
-    d.set("run_date", s.run_date);
-    d.set("info_html", tag_links(s.info, "/sample_set/all", s.type));
-    render::Data confs = render::list();
+    d["id"] = id;
+    d["type"] = s.type;
+    d["name"] = display_name(s, anon);
+    d["is_patient"] = s.type == "patient";
+    d["is_run"] = s.type == "run";
+    d["birth"] = anon ? s.birth : "";
+    d["run_date"] = s.run_date;
+    d["info_tags"] = tag_parts(s.info, "/sample_set/all", s.type);
+    Json::Value confs(Json::arrayValue);
     for (const auto& [cid, cname] : row.configs) {
-        render::Data cd;
-        cd.set("cid", std::to_string(cid));
-        cd.set("cname", cname);
-        cd.set("label_js", render::js_string("(" + display_name(s, anon) + " " + cname + ")"));
-        confs.push_back(cd);
+        Json::Value cd(Json::objectValue);
+        cd["cid"] = std::to_string(cid);
+        cd["cname"] = cname;
+        cd["label_js"] = render::js_string("(" + display_name(s, anon) + " " + cname + ")");
+        confs.append(cd);
     }
-    d.set("confs", confs);
+    d["confs"] = confs;
     std::string groups;
     for (const auto& g : row.groups) groups += (groups.empty() ? "" : ", ") + g;
-    d.set("show_groups", show_groups);
-    d.set("groups", groups);
-    d.set("creator", s.creator_name);
-    d.set("files", std::to_string(row.file_count) + " (" + format_size(row.size) + ")");
-    d.set("can_admin", can_admin);
+    d["show_groups"] = show_groups;
+    d["groups"] = groups;
+    d["creator"] = s.creator_name;
+    d["files"] = std::to_string(row.file_count) + " (" + format_size(row.size) + ")";
+    d["can_admin"] = can_admin;
     return d;
 }
 
-render::Data header(const model::SetListQuery& q, bool show_groups, const std::string& type_js,
+Json::Value header(const model::SetListQuery& q, bool show_groups, const std::string& type_js,
                     const std::string& filter_js) {
     std::vector<std::pair<std::string, std::string>> cols = {{"name", "name"}};
     if (q.type == "patient") cols.push_back({"birth", "birth"});
@@ -116,13 +116,13 @@ render::Data header(const model::SetListQuery& q, bool show_groups, const std::s
         cols.push_back({"creator", "creator"});
     }
     cols.push_back({"file_count", "files"});
-    render::Data list = render::list();
+    Json::Value list(Json::arrayValue);
     for (const auto& [key, label] : cols) {
-        render::Data h;
-        h.set("label", label);
+        Json::Value h(Json::objectValue);
+        h["label"] = label;
         bool reverse = q.sort == key && !q.reverse;
-        h.set("onclick", call_all(type_js, filter_js, ", 'sort': '" + key + "'" + (reverse ? ", 'reverse': true" : "")));
-        list.push_back(h);
+        h["onclick"] = call_all(type_js, filter_js, ", 'sort': '" + key + "'" + (reverse ? ", 'reverse': true" : ""));
+        list.append(h);
     }
     return list;
 }
@@ -136,32 +136,32 @@ Response all_page(Context& c, const model::SetListQuery& q, std::vector<model::S
         if (g != perm.public_group().value_or(0)) ++real_groups;
     bool show_groups = perm.is_admin() || real_groups > 1;
     std::string type_js = render::js_string(q.type), filter_js = render::js_string(filter);
-    render::Data d;
-    d.set("type", q.type);
-    d.set("type_js", type_js);
-    d.set("title", type_label(q.type));
-    d.set("filter", filter);
-    d.set("filter_onchange", "db.call('sample_set/all', {'type': " + type_js + ", 'filter': this.value, 'page': 0})");
+    Json::Value d(Json::objectValue);
+    d["type"] = q.type;
+    d["type_js"] = type_js;
+    d["title"] = type_label(q.type);
+    d["filter"] = filter;
+    d["filter_onchange"] = "db.call('sample_set/all', {'type': " + type_js + ", 'filter': this.value, 'page': 0})";
     Json::Value keys(Json::arrayValue);
     for (int64_t g : perm.groups()) keys.append(static_cast<Json::Int64>(g));
-    d.set("group_keys", http::json_compact(keys));
-    d.set("can_create", perm.can_create_sample_set());
-    d.set("columns", header(q, show_groups, type_js, filter_js));
-    d.set("show_groups", show_groups);
-    d.set("is_patient", q.type == "patient");
-    d.set("is_run", q.type == "run");
-    render::Data list = render::list();
-    for (const auto& r : rows) list.push_back(html_row(r, anon.count(r.set.id) > 0, admin.count(r.set.id) > 0, show_groups));
-    d.set("rows", list);
+    d["group_keys"] = http::json_compact(keys);
+    d["can_create"] = perm.can_create_sample_set();
+    d["columns"] = header(q, show_groups, type_js, filter_js);
+    d["show_groups"] = show_groups;
+    d["is_patient"] = q.type == "patient";
+    d["is_run"] = q.type == "run";
+    Json::Value list(Json::arrayValue);
+    for (const auto& r : rows) list.append(html_row(r, anon.count(r.set.id) > 0, admin.count(r.set.id) > 0, show_groups));
+    d["rows"] = list;
     model::SetListTotals t = model::list_totals(c.db, q, total, rows);
-    d.set("totals", std::to_string(t.sets) + " " + type_label(q.type) + ", " + std::to_string(t.files) + " files (" +
-                        format_size(t.size) + ")");
+    d["totals"] = std::to_string(t.sets) + " " + type_label(q.type) + ", " + std::to_string(t.files) + " files (" +
+                        format_size(t.size) + ")";
     std::string sort = q.sort.empty() ? "" : ", 'sort': " + render::js_string(q.sort) + (q.reverse ? ", 'reverse': true" : "");
-    d.set("has_prev", page > 0);
-    d.set("prev_onclick", call_all(type_js, filter_js, ", 'page': " + std::to_string(page - 1) + sort));
-    d.set("has_next", has_next);
-    d.set("next_onclick", call_all(type_js, filter_js, ", 'page': " + std::to_string(page + 1) + sort));
-    d.set("page", std::to_string(page + 1));
+    d["has_prev"] = page > 0;
+    d["prev_onclick"] = call_all(type_js, filter_js, ", 'page': " + std::to_string(page - 1) + sort);
+    d["has_next"] = has_next;
+    d["next_onclick"] = call_all(type_js, filter_js, ", 'page': " + std::to_string(page + 1) + sort);
+    d["page"] = std::to_string(page + 1);
     return c.page("sample_set/all", d);
 }
 

@@ -14,12 +14,12 @@ Response user_edit(Context& c) {
     if (!c.perm().can_modify_user(id)) return Response::error("access denied");
     auto u = model::user_by_id(c.db, id);
     if (!u) return Response::error("access denied");
-    render::Data d;
-    d.set("id", std::to_string(u->id));
-    d.set("first_name", u->first_name);
-    d.set("last_name", u->last_name);
-    d.set("email", u->email);
-    d.set("ask_current", id == c.user_id());
+    Json::Value d(Json::objectValue);
+    d["id"] = std::to_string(u->id);
+    d["first_name"] = u->first_name;
+    d["last_name"] = u->last_name;
+    d["email"] = u->email;
+    d["ask_current"] = id == c.user_id();
     return c.page("user/edit", d);
 }
 

@@ -11,7 +11,45 @@ std::string render(const std::string& name, const Data& data) {
     if (it == all.end()) throw std::runtime_error("unknown template " + name);
     kainjow::mustache::mustache tmpl(it->second);
     if (!tmpl.is_valid()) throw std::runtime_error("template " + name + ": " + tmpl.error_message());
-    return tmpl.render(data);
+    if (it->second.find("{{>") == std::string::npos) return tmpl.render(data);
+    // templates/partials/<p>.html are the partials: {{> partials/<p>}} (names with a '/' never
+    // clash with a view-model key).
+    Data with_partials = data;
+    for (const auto& [pname, text] : all)
+        if (pname.rfind("partials/", 0) == 0) {
+            std::string body = text;
+            while (!body.empty() && body.back() == '\n') body.pop_back();
+            with_partials.set(pname, kainjow::mustache::partial([body]() { return body; }));
+        }
+    std::string out = tmpl.render(with_partials);
+    if (!tmpl.is_valid()) throw std::runtime_error("template " + name + ": " + tmpl.error_message());
+    return out;
+}
+
+Data from_json(const Json::Value& v) {
+    switch (v.type()) {
+        case Json::nullValue:
+            return Data(false);
+        case Json::booleanValue:
+            return Data(v.asBool());
+        case Json::stringValue:
+            return Data(v.asString());
+        case Json::intValue:
+        case Json::uintValue:
+        case Json::realValue:
+            return Data(v.asString());
+        case Json::arrayValue: {
+            Data l = list();
+            for (const auto& e : v) l.push_back(from_json(e));
+            return l;
+        }
+        case Json::objectValue: {
+            Data m;
+            for (const auto& k : v.getMemberNames()) m.set(k, from_json(v[k]));
+            return m;
+        }
+    }
+    return Data(false);
 }
 
 std::string html_escape(const std::string& s) { return kainjow::mustache::html_escape<std::string>(s); }

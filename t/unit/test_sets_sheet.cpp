@@ -5,6 +5,7 @@
 #include "endpoints/files.h"
 #include "endpoints/sets_sheet.h"
 #include "model/tags.h"
+#include "render/template.h"
 
 using namespace vidjil;
 using namespace vidjil::endpoints::sets;
@@ -88,7 +89,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("\xC3\x89vr"), display_name(p, false));  // 3 letters, not bytes
         CPPUNIT_ASSERT_EQUAL(std::string(":p \xC3\x89vr (7)"), set_token(p, false));  // no birth date
         CPPUNIT_ASSERT_EQUAL(std::string(":p \xC3\x89vrard John (2001-01-01) (7)"), set_token(p, true));
-        std::string links = tag_links("a <b> #MRD", "/sample_set/all", "patient");
+        Json::Value view(Json::objectValue);
+        view["info_tags"] = tag_parts("a <b> #MRD", "/sample_set/all", "patient");
+        std::string links = vidjil::render::render("partials/tag_links", vidjil::render::from_json(view));
+        CPPUNIT_ASSERT(links.find("class=\"tag-link\" data-sample-type=\"patient\"") != std::string::npos);
+        CPPUNIT_ASSERT(links.find("<span title=\"a &lt;b&gt; #MRD\">a &lt;b&gt; <a ") == 0);
         CPPUNIT_ASSERT(links.find("&lt;b&gt;") != std::string::npos);
         CPPUNIT_ASSERT(links.find("data-linkable-name=\"#MRD\"") != std::string::npos);
         CPPUNIT_ASSERT(links.find("<b>") == std::string::npos);
