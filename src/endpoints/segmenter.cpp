@@ -20,6 +20,7 @@
 
 #include "endpoints/routes.h"
 #include "jobs/command.h"
+#include "jobs/spawn.h"
 #include "model/segmenter_rate.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -54,54 +55,29 @@ struct Limits {
     int64_t seconds, memory, file_size;
 };
 
-// fork + execve (no shell) with rlimits; waits at most limits.seconds of wall-clock time.
-// Returns the wait status, -1 when the program was killed for running too long, -2 when its
-// status could not be collected.
+// The program through jobs::spawn (no shell; as RUNNER_USER when this process is root, like every
+// program the server runs) under the segmenter's own limits; waits at most limits.seconds of
+// wall-clock time. Returns the wait status, -1 when the program was killed for running too long,
+// -2 when its status could not be collected.
 int run_limited(const std::vector<std::string>& args, const std::string& cwd, const std::string& log_path,
-                const Limits& lim) {
-    std::vector<std::string> env_strings = {"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8", "HOME=" + cwd,
-                                            "TMPDIR=" + cwd};
-    std::vector<char*> argv, envp;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    for (auto& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
+                const Limits& lim, const jobs::Sandbox& identity) {
+    jobs::Sandbox sb = identity;
+    sb.cpu_seconds = lim.seconds;
+    sb.address_space = lim.memory;
+    sb.file_size = lim.file_size;
     int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (log_fd < 0) throw std::runtime_error("cannot create " + log_path + ": " + std::strerror(errno));
-    pid_t parent = ::getpid();
-    pid_t pid = ::fork();
-    if (pid < 0) {
+    jobs::Invocation inv;
+    inv.argv = args;
+    inv.cwd = cwd;
+    pid_t pid;
+    try {
+        pid = jobs::spawn(inv, log_fd, cwd, sb);
+    } catch (...) {
         ::close(log_fd);
-        throw std::runtime_error(std::string("cannot fork: ") + std::strerror(errno));
-    }
-    if (pid == 0) {
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, nullptr);
-        for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGPIPE, SIGHUP}) signal(s, SIG_DFL);
-        setpgid(0, 0);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) _exit(127);
-        struct rlimit cpu = {static_cast<rlim_t>(lim.seconds), static_cast<rlim_t>(lim.seconds + 1)};
-        struct rlimit mem = {static_cast<rlim_t>(lim.memory), static_cast<rlim_t>(lim.memory)};
-        struct rlimit fsz = {static_cast<rlim_t>(lim.file_size), static_cast<rlim_t>(lim.file_size)};
-        struct rlimit none_core = {0, 0};
-        setrlimit(RLIMIT_CPU, &cpu);
-        setrlimit(RLIMIT_AS, &mem);
-        setrlimit(RLIMIT_FSIZE, &fsz);
-        setrlimit(RLIMIT_CORE, &none_core);
-        int in = ::open("/dev/null", O_RDONLY);
-        if (in >= 0) dup2(in, 0);
-        dup2(log_fd, 1);
-        dup2(log_fd, 2);
-        if (::chdir(cwd.c_str()) != 0) _exit(126);
-        if (::close_range(3, ~0U, 0) != 0)
-            for (int fd = 3; fd < 65536; ++fd) ::close(fd);
-        ::execve(argv[0], argv.data(), envp.data());
-        _exit(127);
+        throw;
     }
     ::close(log_fd);
-    setpgid(pid, pid);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(lim.seconds);
     int status = 0;
     for (;;) {
@@ -181,6 +157,16 @@ Response segmenter_index(Context& c) {
         v["message"] = "the segmenter is not available on this server (vidjil-algo is not installed)";
         return json_error(v, 503);
     }
+    jobs::Sandbox identity;
+    try {
+        identity = jobs::sandbox_from_config(c.cfg);
+    } catch (const std::exception& e) {
+        log::error(std::string("segmenter: ") + e.what());
+        Json::Value v(Json::objectValue);
+        v["success"] = "false";
+        v["message"] = "the segmenter is not available on this server (the administrator must set RUNNER_USER)";
+        return json_error(v, 503);
+    }
     std::string germline = c.cfg.get("DIR_GERMLINE", c.cfg.get("DIR_VIDJIL", "/usr/share/vidjil") + "/germline");
     Limits lim{c.cfg.get_int("SEGMENTER_TIMEOUT", 30), c.cfg.get_int("SEGMENTER_MEMORY", int64_t(2) << 30),
                64 << 20};
@@ -199,9 +185,10 @@ Response segmenter_index(Context& c) {
     std::string input = dir + (seqs[0] == '>' ? "/input.fa" : "/input.fq");
     try {
         fs::write_file_atomic(input, seqs, 0600);
+        jobs::hand_over(identity, dir);  // the program (RUNNER_USER) reads the input and writes there
         std::vector<std::string> args = {program, "-c", "designations", "-3", "-g", germline,
                                          "-o", dir, "-b", "segmenter", input};
-        int st = run_limited(args, dir, dir + "/segmenter.log", lim);
+        int st = run_limited(args, dir, dir + "/segmenter.log", lim, identity);
         if (st < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
             std::string why = st == -1 ? "killed after SEGMENTER_TIMEOUT (" + std::to_string(lim.seconds) + " s)"
                               : st == -2        ? "its exit status was lost"

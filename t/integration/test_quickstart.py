@@ -45,6 +45,7 @@ class Stack:
     def __init__(self, env, **extra):
         self.env = env
         self.dir = tempfile.mkdtemp(prefix="vidjil-quickstart-")
+        os.chmod(self.dir, 0o711)  # programs run as RUNNER_USER and must reach the job directories
         self.port = _free_port()
         self.vars = dict(os.environ)
         for k in ("VIDJIL_ALGO", "VIDJIL_GERMLINE", "VIDJIL_BROWSER_DIR"):
@@ -150,6 +151,7 @@ def _status_ok(parts, code):
 
 def test_start_with_engine_runs_an_uploaded_sample(env):
     germline = tempfile.mkdtemp(prefix="vidjil-germline-")
+    os.chmod(germline, 0o755)  # read by the engine, which runs as RUNNER_USER
     open(os.path.join(germline, "homo-sapiens.g"), "w").write("{}\n")
     s = Stack(env, VIDJIL_DEMO="1", VIDJIL_ALGO=FAKE_ALGO, VIDJIL_GERMLINE=germline)
     try:
@@ -186,9 +188,9 @@ def test_start_with_engine_runs_an_uploaded_sample(env):
             st = c.get("/vidjil/default/checkProcess", query={"processId": rid}).json()
             return st if st.get("status") in ("COMPLETED", "FAILED", "TIMEOUT") else None
         st = _wait(done, 60, "the analysis queued through run_request")
-        log = s.sql("SELECT log_path FROM vidjil_job j JOIN results_file r ON r.scheduler_task_id = j.task_id "
-                    "WHERE r.id = ?", int(rid))[0][0]
-        text = open(log).read()
+        log, reason = s.sql("SELECT log_path, message FROM vidjil_job j JOIN results_file r "
+                            "ON r.scheduler_task_id = j.task_id WHERE r.id = ?", int(rid))[0]
+        text = open(log).read() if log and log != "NULL" else "no job log; reason: %s" % reason
         assert st["status"] == "COMPLETED", (st, text)
         assert "fake-vidjil-algo (test fixture)" in text and germline + "/homo-sapiens.g" in text, text
         data = c.get("/vidjil/default/get_data", query={"sample_set_id": ss, "config": cid}).json()
