@@ -236,9 +236,14 @@ def test_segmenter_runs_vidjil_algo_and_answers_json(env):
 
 
 def test_segmenter_limits_time_rate_and_missing_program(env):
-    hang = os.path.join(env.state, "data", env.unique("hang") + ".sh")
+    # The program runs as RUNNER_USER when the tests run as root: it writes its pid and uid in a
+    # directory that user may write.
+    piddir = os.path.join(env.state, "data", env.unique("hangdir"))
+    os.mkdir(piddir)
+    os.chmod(piddir, 0o777)
+    hang = os.path.join(piddir, "hang.sh")
     with open(hang, "w") as f:
-        f.write("#!/bin/sh\necho $$ > \"$(dirname \"$0\")/%s.pid\"\nexec sleep 300\n" % os.path.basename(hang))
+        f.write("#!/bin/sh\nid -u > \"%s/uid\"\necho $$ > \"%s.pid\"\nexec sleep 300\n" % (piddir, hang))
     os.chmod(hang, 0o755)
     email, pw, uid, c = fx.new_lab_user(env)
     ck = fx.cookie(c)
@@ -251,6 +256,8 @@ def test_segmenter_limits_time_rate_and_missing_program(env):
         assert a.status == 504 and a.json() == {"success": "false", "message": "Error while processing the file"}, a
         assert time.time() - t0 < 30
         pid = int(open(hang + ".pid").read())
+        if os.geteuid() == 0:  # never as root: as RUNNER_USER, like the runner's programs
+            assert int(open(os.path.join(piddir, "uid")).read()) != 0
         assert not os.path.exists("/proc/%d" % pid) or "zombie" in open("/proc/%d/status" % pid).read().lower()
         m = _segment(env, ck, missing, FASTA)
         assert m.status == 503 and "not available" in m.json()["message"], m
