@@ -131,7 +131,7 @@ Response auth_register_form(Context& c) {
     tx.commit();
     Json::Value v(Json::objectValue);
     v["redirect"] = "back";
-    v["message"] = email + " (" + std::to_string(uid) + ") user added";
+    v["message"] = http::msg_value(email) + " (" + std::to_string(uid) + ") user added";
     v["user_id"] = static_cast<Json::Int64>(uid);
     return Response::json_text(v);
 }

@@ -78,7 +78,7 @@ Response user_edit_form(Context& c) {
     tx.commit();
     Json::Value v(Json::objectValue);
     v["redirect"] = "back";
-    v["message"] = email + " (" + std::to_string(id) + ") user edited";
+    v["message"] = http::msg_value(email) + " (" + std::to_string(id) + ") user edited";
     return Response::json_text(v);
 }
 

@@ -1,0 +1,53 @@
+"""End-to-end tests of user-controlled values inside JSON messages (the web client flashes
+`message` as HTML) and of file/submit's set association, through nginx."""
+import importlib.util
+import json
+import os
+import urllib.parse
+
+import vtest
+
+_spec = importlib.util.spec_from_file_location(
+    "sets_lib_authhard", os.path.join(os.path.dirname(os.path.abspath(__file__)), "test_sets_lib.py"))
+lib = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(lib)
+
+EVIL = '<img src=x onerror="alert(1)">'
+ESCAPED = '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
+
+
+def test_names_in_messages_are_html_escaped(env):
+    admin = env.admin()
+    name = EVIL + env.unique("g")
+    made = admin.post("/vidjil/group/add_form", multipart=True,
+                      form=[("group_name", name), ("info", ""), ("group_parent", "None")]).json()
+    assert "<img" not in made.get("message", ""), made
+    dup = admin.post("/vidjil/group/add_form", multipart=True,
+                     form=[("group_name", name), ("info", ""), ("group_parent", "None")]).json()
+    assert dup["success"] == "false", dup
+    assert dup["message"] == "a group named '%s%s' already exists" % (ESCAPED, name[len(EVIL):]), dup
+    gid = env.sql("SELECT id FROM auth_group WHERE role = ?", name)[0][0]
+    cname = EVIL + env.unique("c")
+    cfg = admin.post("/vidjil/config/add_form", multipart=True, form=[
+        ("config_name", cname), ("config_program", "vidjil"), ("config_command", "-c clones -z 100 -r 1 -w 50"),
+        ("config_fuse_command", "-t 100"), ("config_classification", "-1"), ("config_info", "")]).json()
+    assert cfg["message"] == "config '%s%s' added" % (ESCAPED, cname[len(EVIL):]), cfg
+    granted = admin.post("/vidjil/config/change_permission", query={"config_id": cfg["config_id"], "group_id": gid}).json()
+    assert granted["message"].endswith("granted to '%s%s'" % (ESCAPED, name[len(EVIL):])), granted
+    c, uid, group = lib.lab_user(env)
+    ssid = lib.create_set(c, group, "patient")
+    share = c.post("/vidjil/sample_set/change_permission", query={"sample_set_id": ssid, "group_id": gid}).json()
+    assert "<img" not in share["message"], share
+
+
+def test_file_submit_needs_a_set_association(env):
+    c, uid, group = lib.lab_user(env)
+    ssid = lib.create_set(c, group, "patient")
+    before = env.sql("SELECT COUNT(*) FROM sequence_file WHERE provider = ?", uid)
+    data = {"source": "computer", "pre_process": "0", "set_ids": "", "sample_set_id": str(ssid),
+            "file": [{"id": "", "filename": "a.fa", "filename2": "", "sampling_date": "", "info": "", "set_ids": ""}]}
+    a = c.post("/vidjil//file/submit?data=" + urllib.parse.quote(json.dumps(data))).json()
+    assert a["success"] == "false" and "missing set association" in a["message"], a
+    assert env.sql("SELECT COUNT(*) FROM sequence_file WHERE provider = ?", uid) == before
+    ok = lib.submit_files(c, [ssid], data["file"]).json()
+    assert ok.get("file_ids"), ok
