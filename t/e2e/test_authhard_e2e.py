@@ -51,3 +51,38 @@ def test_file_submit_needs_a_set_association(env):
     assert env.sql("SELECT COUNT(*) FROM sequence_file WHERE provider = ?", uid) == before
     ok = lib.submit_files(c, [ssid], data["file"]).json()
     assert ok.get("file_ids"), ok
+
+
+def test_form_validation_messages_match_the_original(env):
+    """api.md §3: the validation messages of the forms the web client flashes."""
+    admin = env.admin()
+
+    def post(path, form):
+        return admin.post(path, multipart=True, form=form).json()
+    a = post("/vidjil/group/add_form", [("group_name", ""), ("info", ""), ("group_parent", "None")])
+    assert a == {"success": "false", "message": "group name needed, "}, a
+    a = post("/vidjil/config/add_form", [("config_name", ""), ("config_program", "vidjil"), ("config_command", "-z 1"),
+                                          ("config_fuse_command", "-t 100"), ("config_classification", "-1"),
+                                          ("config_info", "")])
+    assert a["success"] == "false" and a["message"].startswith("config_name needed, "), a
+    a = post("/vidjil/pre_process/add_form", [("pre_process_name", ""), ("pre_process_command", ""),
+                                               ("pre_process_info", "")])
+    assert a["success"] == "false" and "pre_process_name needed" in a["message"], a
+    a = post("/vidjil/notification/add_form", [("title", ""), ("message_content", "x"), ("message_type", "header"),
+                                                ("priority", "info"), ("expiration", "2099-01-01")])
+    assert a["success"] == "false" and a["message"].startswith("title needed"), a
+    a = post("/vidjil/auth/register_form", [("first_name", "A"), ("last_name", "B"),
+                                             ("email", env.unique("m") + "@lab.test"), ("password", "Lab-Passw0rd!42"),
+                                             ("confirm_password", "Lab-Passw0rd!43")])
+    assert a == {"success": "false", "message": "password fields must match"}, a
+    email, pw, uid = env.new_user()
+    a = post("/vidjil/user/edit_form", [("id", str(uid)), ("first_name", "T"), ("last_name", "U"),
+                                         ("email", "not-an-address"), ("password", ""), ("confirm_password", "")])
+    assert a["success"] == "false" and a["message"].startswith("new_email: "), a
+    a = post("/vidjil/user/edit_form", [("id", str(uid)), ("first_name", "T"), ("last_name", "U"), ("email", ""),
+                                         ("password", "Password1"), ("confirm_password", "Password1")])
+    assert a["success"] == "false" and a["message"].startswith("new_password: "), a
+    c, uid2, group = lib.lab_user(env)
+    a = lib.submit_sets(c, {"group": group, "patient": [{"id": "", "sample_set_id": "", "first_name": "",
+                                                          "last_name": "X", "birth": "", "info": ""}]}).json()
+    assert a["message"] == "an error occurred" or a["message"].startswith("an error occurred"), a
