@@ -26,13 +26,18 @@ ThrottlePolicy ThrottlePolicy::from_config(const Config& cfg) {
 
 std::string throttle_key(const std::string& email) {
     std::string e = text::to_lower(email);
+    if (e.empty()) return "(none)";  // "" is the key of the per-address rows
     if (e.size() <= 200) return e;
     return "sha256:" + text::sha256_hex(e);
 }
 
+// "" is the address of the per-account rows.
+static std::string address_key(const std::string& address) { return address.empty() ? "(unknown)" : address; }
+
 std::optional<std::string> throttle_refusal(db::Connection& db, const ThrottlePolicy&, const std::string& email,
-                                            std::optional<int64_t> user_id, const std::string& address, int64_t now) {
-    const std::string key = throttle_key(email);
+                                            std::optional<int64_t> user_id, const std::string& client,
+                                            int64_t now) {
+    const std::string key = throttle_key(email), address = address_key(client);
     int64_t until = std::max(model::throttle_for(db, key, address).locked_until,
                              model::throttle_for(db, "", address).locked_until);
     int64_t account = model::throttle_for(db, key, "").locked_until;
@@ -46,8 +51,9 @@ std::optional<std::string> throttle_refusal(db::Connection& db, const ThrottlePo
 }
 
 void throttle_failure(db::Connection& db, const ThrottlePolicy& p, const std::string& email,
-                      std::optional<int64_t> user_id, const std::string& address, int64_t now, const std::string& what) {
-    const std::string key = throttle_key(email);
+                      std::optional<int64_t> user_id, const std::string& client, int64_t now,
+                      const std::string& what) {
+    const std::string key = throttle_key(email), address = address_key(client);
     if (model::count_failure(db, key, address, now, now - p.lockout) >= p.pair_max) {
         model::lock_throttle(db, key, address, now + p.lockout, true);
         model::auth_event(db, user_id, address,
@@ -79,9 +85,9 @@ void throttle_failure(db::Connection& db, const ThrottlePolicy& p, const std::st
     }
 }
 
-void throttle_success(db::Connection& db, const std::string& email, const std::string& address) {
+void throttle_success(db::Connection& db, const std::string& email, const std::string& client) {
     const std::string key = throttle_key(email);
-    model::clear_throttle_row(db, key, address);
+    model::clear_throttle_row(db, key, address_key(client));
     model::clear_throttle_row(db, key, "");
 }
 

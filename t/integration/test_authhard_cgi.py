@@ -181,3 +181,15 @@ def test_absolute_urls_never_come_from_the_host_header(env):
         assert j["redirect"] == "/vidjil/sample_set/all?type=patient&page=0", j
     finally:
         os.unlink(conf)
+
+
+def test_an_empty_login_counts_once_on_its_address(env):
+    conf = _conf(env, ADDRESS_MAX_WRONG_PASSWORDS=3)
+    try:
+        email, pw, uid = env.new_user()
+        addr = _addr()
+        for _ in range(2):
+            assert _login(env, "", "x", addr, conf).json()["error"] == "Invalid Credentials"
+        assert _login(env, email, pw, addr, conf).json()["user_id"] == uid
+    finally:
+        os.unlink(conf)
