@@ -86,3 +86,17 @@ def test_form_validation_messages_match_the_original(env):
     a = lib.submit_sets(c, {"group": group, "patient": [{"id": "", "sample_set_id": "", "first_name": "",
                                                           "last_name": "X", "birth": "", "info": ""}]}).json()
     assert a["message"] == "an error occurred" or a["message"].startswith("an error occurred"), a
+
+
+def test_http_origin_is_never_a_foreign_origin_or_host(env):
+    c, uid, group = lib.lab_user(env)
+    ssid = lib.create_set(c, group, "patient")
+    q = {"id": ssid, "config_id": -1, "format": "json"}
+    own = "http://127.0.0.1:%d" % env.port
+    for headers in ({"Host": "evil.example"}, {}):
+        j = c.get("/vidjil/sample_set/index", query=q, headers=headers).json()
+        assert j.get("http_origin") == own + "/", (headers, j)
+    foreign = c.get("/vidjil/sample_set/index", query=q, headers={"Origin": "https://evil.example"}).json()
+    assert "http_origin" not in foreign and foreign["success"] == "false", foreign
+    j = c.get("/vidjil/sample_set/index", query=q, headers={"Origin": "http://localhost:%d" % env.port}).json()
+    assert j["http_origin"] == "http://localhost:%d/" % env.port, j.get("http_origin")  # one of CLIENT_ORIGINS
