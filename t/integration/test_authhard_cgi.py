@@ -163,6 +163,8 @@ def test_weak_passwords_are_refused_everywhere_with_the_reason(env):
     assert c.get("/vidjil/default/whoami").status == 200  # nothing changed, no session ended
     out = _admin_cmd(env, "set-password", email, stdin="Another-Lab-Passw0rd!9\n")
     assert out.returncode == 0, out.stderr
+    out = _admin_cmd(env, "init-db", env.unique("root") + "@lab.test", stdin="Password1\n")
+    assert out.returncode != 0 and "at least 12 characters" in out.stderr, out
 
 
 def test_absolute_urls_never_come_from_the_host_header(env):
