@@ -6,6 +6,7 @@ libvidjil_a_SOURCES += \
 	src/http/request.cpp src/http/request.h src/http/response.cpp src/http/response.h \
 	src/http/params.cpp src/http/params.h src/http/origin.cpp src/http/origin.h \
 	src/auth/password.cpp src/auth/password.h src/auth/session.cpp src/auth/session.h \
+	src/auth/throttle.cpp src/auth/throttle.h \
 	src/perm/permissions.cpp src/perm/permissions.h \
 	src/model/users.cpp src/model/users.h src/model/sessions.cpp src/model/sessions.h \
 	src/model/events.cpp src/model/events.h src/model/acl.cpp src/model/acl.h \

@@ -40,11 +40,18 @@ void Context::audit(const std::string& action, const std::string& table, std::op
     model::audit(db, uid, impersonator(), client_ip(), action, table, record, detail);
 }
 
+std::string Context::base_url() const {
+    std::string b = text::trim(cfg.get("BASE_URL", ""));
+    if (!text::starts_with(b, "https://") && !text::starts_with(b, "http://")) return "";
+    while (!b.empty() && b.back() == '/') b.pop_back();
+    return b;
+}
+
 Response Context::admin_only_denied() {
     Json::Value v(Json::objectValue);
     v["success"] = "false";
     v["message"] = "access denied";
-    v["redirect"] = req.self_origin() + "/vidjil/sample_set/all?type=patient&page=0";
+    v["redirect"] = base_url() + "/vidjil/sample_set/all?type=patient&page=0";
     return Response::json_text(v);
 }
 

@@ -77,6 +77,9 @@ struct Context {
     perm::Permissions& perm();
     bool is_admin() { return perm().is_admin(); }
     std::string client_ip() const { return req.remote_addr; }
+    // This server's address for absolute URLs (BASE_URL, without a trailing '/'), never the
+    // request's Host header; "" when BASE_URL is not set: callers then build relative URLs.
+    std::string base_url() const;
     bool format_json() const { return params.get("format") == "json"; }
     auth::SessionPolicy session_policy() const { return auth::SessionPolicy::from_config(cfg); }
     // One line in the audit trail (who, what, when, from where).

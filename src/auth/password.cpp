@@ -2,9 +2,15 @@
 #include "auth/password.h"
 
 #include <argon2.h>
+#include <cstddef>  // crack.h uses size_t without including it
+#include <crack.h>
+#include <unistd.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <vector>
@@ -128,11 +134,74 @@ double password_entropy(const std::string& password) {
     return static_cast<double>(password.size()) * std::log2(alphabet);
 }
 
-std::string password_problem(const std::string& password, size_t min_length, double min_entropy) {
-    if (password.size() < min_length)
-        return "Password must be at least " + std::to_string(min_length) + " characters long";
-    if (password.size() > 1024) return "Password is too long";
-    if (password_entropy(password) < min_entropy)
+PasswordPolicy PasswordPolicy::from_config(const Config& cfg) {
+    PasswordPolicy p;
+    int64_t min = cfg.get_int("PASSWORD_MIN_LENGTH", 12);
+    p.min_length = static_cast<size_t>(std::clamp<int64_t>(min, 12, static_cast<int64_t>(kMaxLength)));
+    p.min_entropy = static_cast<double>(cfg.get_int("PASSWORD_MIN_ENTROPY", 50));
+    p.dictionary = cfg.get("PASSWORD_DICTIONARY", "");
+    return p;
+}
+
+std::string password_dictionary(const PasswordPolicy& policy) {
+    if (!policy.dictionary.empty()) return policy.dictionary;
+    const char* d = GetDefaultCracklibDict();
+    return d ? d : "";
+}
+
+bool password_dictionary_present(const PasswordPolicy& policy) {
+    std::string d = password_dictionary(policy);
+    if (d.empty()) return false;
+    for (const char* ext : {".pwd", ".pwi", ".hwm"})
+        if (access((d + ext).c_str(), R_OK) != 0) return false;
+    return true;
+}
+
+static size_t code_points(const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s)
+        if ((c & 0xC0) != 0x80) ++n;
+    return n;
+}
+
+// libcrack keeps static state and ends the process when its dictionary cannot be opened
+// (Debian #682735): callers check the dictionary first, and calls are serialised.
+static std::string cracklib_verdict(const std::string& pw, const std::string& dict, const std::string& user) {
+    static std::mutex m;
+    std::lock_guard<std::mutex> lock(m);
+    const char* r = FascistCheckUser(pw.c_str(), dict.c_str(), user.empty() ? nullptr : user.c_str(), nullptr);
+    return r ? r : "";
+}
+
+std::string password_problem(const std::string& password, const PasswordPolicy& policy, const std::string& user) {
+    size_t n = code_points(password);
+    if (n < policy.min_length)
+        return "Password must be at least " + std::to_string(policy.min_length) + " characters long";
+    if (n > PasswordPolicy::kMaxLength)
+        return "Password must be at most " + std::to_string(PasswordPolicy::kMaxLength) + " characters long";
+    if (!text::valid_utf8(password) || text::has_control_chars(password))
+        return "Password must be valid text without control characters";
+    if (!password_dictionary_present(policy))
+        return "Passwords cannot be checked: the password dictionary " + password_dictionary(policy) +
+               " is missing (install cracklib-runtime, or ask an administrator)";
+    std::string dict = password_dictionary(policy);
+    std::string why = cracklib_verdict(password, dict, user);
+    if (why.empty()) {
+        // cracklib accepts a dictionary word with digits or symbols around it ("password1234"):
+        // check the letters in the middle too.
+        size_t b = 0, e = password.size();
+        while (b < e && !std::isalpha(static_cast<unsigned char>(password[b]))) ++b;
+        while (e > b && !std::isalpha(static_cast<unsigned char>(password[e - 1]))) --e;
+        std::string core = password.substr(b, e - b);
+        if (core != password && core.size() >= 6 &&
+            cracklib_verdict(core, dict, user).find("dictionary word") != std::string::npos)
+            why = "it is based on a dictionary word";
+    }
+    if (!why.empty()) {
+        for (char& ch : why) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        return "Password is too easy to guess: " + why;
+    }
+    if (password_entropy(password) < policy.min_entropy)
         return "Password is too simple: use a longer password mixing letters, digits and symbols";
     return "";
 }

@@ -4,6 +4,8 @@
 #pragma once
 #include <string>
 
+#include "config.h"
+
 namespace vidjil::auth {
 
 std::string hash_password(const std::string& password);
@@ -20,7 +22,22 @@ std::string legacy_pbkdf2(const std::string& password, const std::string& salt, 
 
 // pydal IS_STRONG entropy estimate, used by the password policy (model.md §6.1).
 double password_entropy(const std::string& password);
+// The password policy (ASVS V2.1): 12 to 128 characters (code points), not based on a dictionary
+// word (libcrack2's FascistCheck against the cracklib dictionary), and the original's entropy
+// estimate. min_length below 12 is raised to 12.
+struct PasswordPolicy {
+    size_t min_length = 12;           // PASSWORD_MIN_LENGTH (at least 12)
+    double min_entropy = 50;          // PASSWORD_MIN_ENTROPY
+    std::string dictionary;           // PASSWORD_DICTIONARY; "" = libcrack's default
+    static constexpr size_t kMaxLength = 128;
+    static PasswordPolicy from_config(const Config& cfg);
+};
 // "" when acceptable, otherwise the reason, for a person.
-std::string password_problem(const std::string& password, size_t min_length, double min_entropy);
+// user: the account's e-mail, if known (a password based on it is refused).
+std::string password_problem(const std::string& password, const PasswordPolicy& policy,
+                             const std::string& user = "");
+// The cracklib dictionary path in use ("" if libcrack knows none) and whether it can be read.
+std::string password_dictionary(const PasswordPolicy& policy);
+bool password_dictionary_present(const PasswordPolicy& policy);
 
 }  // namespace vidjil::auth

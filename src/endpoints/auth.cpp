@@ -2,6 +2,7 @@
 #include "endpoints/endpoints.h"
 
 #include "auth/password.h"
+#include "auth/throttle.h"
 #include "model/accounts.h"
 #include "model/events.h"
 #include "model/sessions.h"
@@ -11,9 +12,8 @@
 
 namespace vidjil::endpoints {
 
-std::string password_problem(const Context& c, const std::string& password) {
-    return auth::password_problem(password, static_cast<size_t>(c.cfg.get_int("PASSWORD_MIN_LENGTH", 8)),
-                                  static_cast<double>(c.cfg.get_int("PASSWORD_MIN_ENTROPY", 50)));
+std::string password_problem(const Context& c, const std::string& password, const std::string& user) {
+    return auth::password_problem(password, auth::PasswordPolicy::from_config(c.cfg), user);
 }
 
 Response auth_login(Context& c) {
@@ -40,30 +40,21 @@ Response auth_submit(Context& c) {
     std::string email = text::to_lower(text::trim(c.params.get("login", c.params.get("email"))));
     std::string password = c.params.get("password");
     const std::string ip = c.client_ip();
-    int64_t max_failures = c.cfg.get_int("MAX_WRONG_PASSWORDS", 5);
-    int64_t lockout = c.cfg.get_int("LOCKOUT_TIME", 900);
+    const auto throttle = auth::ThrottlePolicy::from_config(c.cfg);
 
-    model::Throttle t = model::throttle_for(c.db, email);
     auto user = email.empty() ? std::nullopt : model::user_by_email(c.db, email);
     std::optional<int64_t> uid;
     if (user) uid = user->id;
-    if (t.locked_until > c.now) {
+    if (auto refused = auth::throttle_refusal(c.db, throttle, email, uid, ip, c.now)) {
         model::auth_event(c.db, uid, ip, "Login refused for " + email + ": locked after too many failed attempts");
-        int64_t minutes = (t.locked_until - c.now + 59) / 60;
-        return login_answer("Invalid Credentials: too many failed attempts, try again in " +
-                                std::to_string(minutes) + " minute(s) or ask an administrator",
-                            nullptr);
+        return login_answer(*refused, nullptr);
     }
     auth::Verification v;
     if (user) v = auth::verify_password(password, user->password);
     else auth::hash_password(password);  // same cost as a verification: no timing hint of unknown e-mails
     if (!v.ok || email.empty()) {
-        model::record_failure(c.db, email, c.now, max_failures, lockout);
         model::auth_event(c.db, uid, ip, "Login failed for " + email);
-        if (model::throttle_for(c.db, email).locked_until > c.now) {
-            model::auth_event(c.db, uid, ip, "Account " + email + " locked for " + std::to_string(lockout) + " s");
-            log::warn("login: " + email + " locked after " + std::to_string(max_failures) + " failures from " + ip);
-        }
+        auth::throttle_failure(c.db, throttle, email, uid, ip, c.now, "failed logins");
         return login_answer(std::string("Invalid Credentials"), nullptr);
     }
     if (user->action_token == "account-blocked") return login_answer(std::string("Account is blocked"), nullptr);
@@ -71,7 +62,7 @@ Response auth_submit(Context& c) {
         return login_answer(std::string("Registration is pending"), nullptr);
     if (user->action_token == "pending-approval") return login_answer(std::string("Account needs to be approved"), nullptr);
 
-    model::clear_throttle(c.db, email);
+    auth::throttle_success(c.db, email, ip);
     if (v.needs_rehash) model::update_password(c.db, user->id, auth::hash_password(password));
     auto policy = c.session_policy();
     // A new token at every login: a session fixed before login is worthless afterwards.
@@ -128,7 +119,7 @@ Response auth_register_form(Context& c) {
     if (!text::is_email(email)) problems.push_back("a valid e-mail address is needed");
     else if (model::email_taken(c.db, email)) problems.push_back("this e-mail address is already used");
     if (password != c.params.get("confirm_password")) problems.push_back("password fields must match");
-    else if (auto p = password_problem(c, password); !p.empty()) problems.push_back(p);
+    else if (auto p = password_problem(c, password, email); !p.empty()) problems.push_back(p);
     if (!problems.empty()) {
         std::string m;
         for (const auto& p : problems) m += (m.empty() ? "" : ", ") + p;
@@ -141,7 +132,7 @@ Response auth_register_form(Context& c) {
     tx.commit();
     Json::Value v(Json::objectValue);
     v["redirect"] = "back";
-    v["message"] = email + " (" + std::to_string(uid) + ") user added";
+    v["message"] = http::msg_value(email) + " (" + std::to_string(uid) + ") user added";
     v["user_id"] = static_cast<Json::Int64>(uid);
     return Response::json_text(v);
 }

@@ -146,7 +146,7 @@ Response config_add_form(Context& c) {
     }
     int64_t id = model::insert_config(c.db, cfg);
     c.audit("config_add", "config", id, cfg.program + " " + cfg.command);
-    Json::Value v = redirect_message("config '" + cfg.name + "' added");
+    Json::Value v = redirect_message("config '" + http::msg_value(cfg.name) + "' added");
     v["config_id"] = static_cast<Json::Int64>(id);
     return Response::json_text(v);
 }
@@ -170,7 +170,7 @@ Response config_edit_form(Context& c) {
     }
     model::update_config(c.db, cfg);
     c.audit("config_edit", "config", cfg.id, cfg.program + " " + cfg.command);
-    return Response::json_text(redirect_message("config '" + cfg.name + "' updated"));
+    return Response::json_text(redirect_message("config '" + http::msg_value(cfg.name) + "' updated"));
 }
 
 Response config_confirm(Context& c) {
@@ -231,7 +231,7 @@ Response config_change_permission(Context& c) {
     bool granted = model::toggle_access(c.db, group, "config", id);
     c.audit(granted ? "config_grant" : "config_revoke", "config", id, "group " + std::to_string(group));
     return Response::message("c" + std::to_string(id) + ": access 'access' " + (granted ? "granted to '" : "deleted to '") +
-                             *role + "'");
+                             http::msg_value(*role) + "'");
 }
 
 }  // namespace vidjil::endpoints

@@ -50,7 +50,7 @@ Response default_init_db_form(Context& c) {
     std::string password = c.params.get("password");
     std::vector<std::string> problems;
     if (!text::is_email(email)) problems.push_back("You must specify an admin email address");
-    if (auto p = password_problem(c, password); !p.empty()) problems.push_back(p);
+    if (auto p = password_problem(c, password, email); !p.empty()) problems.push_back(p);
     if (password != c.params.get("confirm_password")) problems.push_back("Passwords didn't match");
     if (!problems.empty()) {
         std::string m;

@@ -27,7 +27,8 @@ Response default_stop_impersonate(Context& c);
 Response user_edit(Context& c);
 Response user_edit_form(Context& c);
 
-// Password policy from the configuration: "" when acceptable.
-std::string password_problem(const Context& c, const std::string& password);
+// Password policy from the configuration (auth::PasswordPolicy): "" when acceptable, else why.
+// user: the account's e-mail when known.
+std::string password_problem(const Context& c, const std::string& password, const std::string& user = "");
 
 }  // namespace vidjil::endpoints

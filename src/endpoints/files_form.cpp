@@ -54,7 +54,7 @@ std::vector<int64_t> parse_tokens(const std::string& list, std::vector<std::stri
     for (const auto& token : text::split(list, '|')) {
         if (text::trim(token).empty()) continue;
         auto id = token_set_id(token);
-        if (!id) errors.push_back(where + "set_ids: '" + text::escape_for_log(token, 80) + "' is not a set token");
+        if (!id) errors.push_back(where + "set_ids: '" + http::msg_value(text::escape_for_log(token, 80)) + "' is not a set token");
         else if (std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
     }
     return ids;
@@ -184,12 +184,13 @@ FileInput read_file(Context& c, const Json::Value& j, size_t i, const std::vecto
         } else {
             *name = clean_upload_name(*name, problem);
         }
-        if (!problem.empty()) errors.push_back(where + "filename: " + problem);
+        if (!problem.empty()) errors.push_back(where + "filename: " + http::msg_value(problem));
     }
     in.sets = common;
     for (int64_t s : parse_tokens(text_of(j["set_ids"]), errors, where))
         if (std::find(in.sets.begin(), in.sets.end(), s) == in.sets.end()) in.sets.push_back(s);
-    if (in.sets.empty()) errors.push_back(where + "set_ids: the sample must belong to at least one set");
+    // As the original: a sample must name its sets; it is never attached to the current set.
+    if (in.sets.empty()) errors.push_back(where + "missing set association");
     // Admin on every target set (the original computed this and then ignored it, api.md §6.1-5).
     for (int64_t s : in.sets)
         if (!c.perm().can_modify_sample_set(s) || !model::sample_set_by_id(c.db, s))
@@ -207,7 +208,7 @@ void check_network_content(const std::string& path, const std::string& where, st
     head.resize(static_cast<size_t>(is.gcount()));
     bool gz = false;
     std::string problem = content_problem(path, head, gz);
-    if (!problem.empty()) errors.push_back(where + "filename: " + problem);
+    if (!problem.empty()) errors.push_back(where + "filename: " + http::msg_value(problem));
 }
 
 void save_file(Context& c, FileInput& in, model::FileRemoval& removal, std::vector<std::string>& links) {
@@ -271,12 +272,6 @@ Response file_submit(Context& c) {
         else pre = *n;
     }
     std::vector<int64_t> common = parse_tokens(text_of(data["set_ids"]), errors, "");
-    if (common.empty())
-        if (auto n = text::parse_int(text::trim(text_of(data["sample_set_id"])))) {
-            bool per_file = false;
-            for (const auto& j : data["file"]) per_file = per_file || !text::trim(text_of(j["set_ids"])).empty();
-            if (!per_file) common.push_back(*n);
-        }
     std::vector<FileInput> inputs;
     for (Json::ArrayIndex i = 0; i < data["file"].size(); ++i) {
         inputs.push_back(read_file(c, data["file"][i], i, common, nfs, pre, errors));

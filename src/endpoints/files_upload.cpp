@@ -259,7 +259,7 @@ Response store(Context& c, Upload& u, TempUpload& tmp) {
         dispose_files(c, replaced);
     }
     Json::Value v(Json::objectValue);
-    v["message"] = " file {" + std::to_string(*u.id) + "} upload finished (" + u.name + ") (" + std::to_string(tmp.size()) + ")";
+    v["message"] = " file {" + std::to_string(*u.id) + "} upload finished (" + http::msg_value(u.name) + ") (" + std::to_string(tmp.size()) + ")";
     // Both files of a pair are here: the pre-process (e.g. read merging) is queued for the runner.
     auto after = model::sequence_file_get(c.db, *u.id);
     if (after && after->pre_process_id && after->data_file && after->data_file2) {

@@ -73,7 +73,7 @@ Response group_add_form(Context& c) {
     if (!c.is_admin()) return Response::error("access denied");
     std::string name = text::trim(c.params.get("group_name"));
     if (name.empty()) return Response::error("group name needed, ");
-    if (model::group_by_role(c.db, name)) return Response::error("a group named '" + name + "' already exists");
+    if (model::group_by_role(c.db, name)) return Response::error("a group named '" + http::msg_value(name) + "' already exists");
     // The form sends "None" for no parent.
     int64_t parent = text::parse_int(c.params.get("group_parent")).value_or(0);
     db::Transaction tx(c.db);
@@ -93,7 +93,7 @@ Response group_add_form(Context& c) {
     }
     c.audit("group_create", "auth_group", gid, name);
     tx.commit();
-    Json::Value v = redirect_index("group '" + std::to_string(gid) + "' (" + name + ") created");
+    Json::Value v = redirect_index("group '" + std::to_string(gid) + "' (" + http::msg_value(name) + ") created");
     v["group_id"] = static_cast<Json::Int64>(gid);
     return Response::json_text(v);
 }
@@ -111,8 +111,8 @@ Response group_edit_form(Context& c) {
     if (!g || !c.perm().can_modify_group(id)) return Response::error("access denied");
     std::string name = text::trim(c.params.get("group_name", g->role));
     if (name.empty()) return Response::error("group name needed, ");
-    if (is_special(c, *g) && name != g->role) return Response::error("the " + g->role + " group cannot be renamed");
-    if (name != g->role && model::group_by_role(c.db, name)) return Response::error("a group named '" + name + "' already exists");
+    if (is_special(c, *g) && name != g->role) return Response::error("the " + http::msg_value(g->role) + " group cannot be renamed");
+    if (name != g->role && model::group_by_role(c.db, name)) return Response::error("a group named '" + http::msg_value(name) + "' already exists");
     model::update_group(c.db, id, name, text::trim(c.params.get("info", g->description)));
     c.audit("group_edit", "auth_group", id, name);
     return Response::json_text(redirect_index("group '" + std::to_string(id) + "' modified"));
@@ -131,10 +131,10 @@ Response group_delete(Context& c) {
     int64_t id = c.params.get_int("id", 0);
     auto g = model::group_row(c.db, id);
     if (!g || !c.perm().can_modify_group(id)) return Response::error("access denied");
-    if (is_special(c, *g)) return Response::error("the " + g->role + " group cannot be deleted");
+    if (is_special(c, *g)) return Response::error("the " + http::msg_value(g->role) + " group cannot be deleted");
     // The original deleted the group and left its sample sets owned by nobody (model.md §9.2).
     if (int64_t n = model::sets_only_owned_by(c.db, id); n > 0)
-        return Response::error("group '" + g->role + "' still owns " + std::to_string(n) +
+        return Response::error("group '" + http::msg_value(g->role) + "' still owns " + std::to_string(n) +
                                " sample set(s): share them with another group or delete them first");
     model::delete_group(c.db, id);
     c.audit("group_delete", "auth_group", id, g->role);
@@ -218,7 +218,7 @@ Response group_rights(Context& c) {
     else model::remove_permission(c.db, gid, right, table, 0);
     c.audit("group_rights", "auth_group", gid, (value ? "add " : "remove ") + right + " on " + table);
     return Response::json_text(redirect_info(gid, std::string(value ? "add" : "remove") + " '" + right +
-                                                      "' permission on '" + table + "' for group " + g->role));
+                                                      "' permission on '" + table + "' for group " + http::msg_value(g->role)));
 }
 
 }  // namespace vidjil::endpoints

@@ -75,7 +75,7 @@ Response run_request(Context& c) {
         errors.push_back("this sequence file is not part of this sample_set");  // model.md §9.1-6
     if (config && !c.perm().can_use_config(config_id)) errors.push_back("permission needed for config " + config->name);
     if (!grep.empty() && !valid_window(grep)) errors.push_back("grep_reads must be a DNA sequence");
-    std::string what = grep.empty() ? "with config " + (config ? config->name : std::to_string(config_id)) : "to get reads";
+    std::string what = grep.empty() ? "with config " + (config ? http::msg_value(config->name) : std::to_string(config_id)) : "to get reads";
     if (!errors.empty()) return Response::error("default/run_request " + what + " : " + join(errors));
     auto file = model::sequence_file_by_id(c.db, sf);
     if (!file || !file->data_file) return Response::error("default/run_request " + what + " : the sequence file has no data yet");
@@ -98,7 +98,7 @@ Response run_request(Context& c) {
     v["redirect"] = "reload";
     v["results_file_id"] = static_cast<Json::Int64>(rid);
     v["message"] = "[" + std::to_string(rid) + "] c" + std::to_string(config_id) + ": process requested - " +
-                   (grep.empty() ? std::string("None") : grep) + " " + file->filename;
+                   http::msg_value(grep.empty() ? std::string("None") : grep) + " " + http::msg_value(file->filename);
     return Response::json_text(v);
 }
 
@@ -174,7 +174,7 @@ Response results_file_run_all_patients(Context& c) {
     }
     Json::Value v(Json::objectValue);
     v["success"] = "true";
-    v["message"] = "rerun all: " + std::to_string(scheduled) + " process(es) requested with config " + config->name +
+    v["message"] = "rerun all: " + std::to_string(scheduled) + " process(es) requested with config " + http::msg_value(config->name) +
                    (skipped ? ", " + std::to_string(skipped) + " already queued or running" : "");
     return Response::json_text(v);
 }

@@ -97,7 +97,7 @@ Response pre_process_add_form(Context& c) {
     int64_t id = model::insert_pre_process(c.db, p);
     if (int64_t g = model::personal_group(c.db, c.user_id())) model::add_permission(c.db, g, "read", "pre_process", id);
     c.audit("pre_process_add", "pre_process", id, p.command);
-    Json::Value v = redirect_message("pre_process '" + p.name + "' added");
+    Json::Value v = redirect_message("pre_process '" + http::msg_value(p.name) + "' added");
     v["pre_process_id"] = static_cast<Json::Int64>(id);
     return Response::json_text(v);
 }
@@ -117,7 +117,7 @@ Response pre_process_edit_form(Context& c) {
     if (!errors.empty()) return error_list(errors);
     model::update_pre_process(c.db, p);
     c.audit("pre_process_edit", "pre_process", p.id, p.command);
-    return Response::json_text(redirect_message("pre_process '" + p.name + "' updated"));
+    return Response::json_text(redirect_message("pre_process '" + http::msg_value(p.name) + "' updated"));
 }
 
 Response pre_process_confirm(Context& c) {
@@ -155,7 +155,7 @@ Response pre_process_change_permission(Context& c) {
     bool granted = model::toggle_access(c.db, group, "pre_process", id);
     c.audit(granted ? "pre_process_grant" : "pre_process_revoke", "pre_process", id, "group " + std::to_string(group));
     return Response::message("c" + std::to_string(id) + ": access 'access' " + (granted ? "granted to '" : "deleted to '") +
-                             *role + "'");
+                             http::msg_value(*role) + "'");
 }
 
 Response pre_process_info(Context& c) {

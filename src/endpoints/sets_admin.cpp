@@ -98,13 +98,13 @@ Response sample_set_change_permission(Context& c) {
         // The last group is the owner: without it the set would be lost to everyone but admins.
         Json::Value v(Json::objectValue);
         v["success"] = "false";
-        v["message"] = "access 'access' cannot be removed from '" + groups.front().second +
+        v["message"] = "access 'access' cannot be removed from '" + http::msg_value(groups.front().second) +
                        "': a set keeps at least one group";
         return Response::json_text(v);
     }
     db::Transaction tx(c.db);
     bool granted = model::toggle_set_access(c.db, *ss, *gid);
-    std::string msg = "access 'access' " + std::string(granted ? "granted" : "deleted") + " to '" + groups.front().second + "'";
+    std::string msg = "access 'access' " + std::string(granted ? "granted" : "deleted") + " to '" + http::msg_value(groups.front().second) + "'";
     log_change(c, "change_permission", "sample_set", *ss, msg + " (group " + std::to_string(*gid) + ")");
     tx.commit();
     Json::Value v(Json::objectValue);

@@ -9,6 +9,15 @@ using namespace sets;
 
 namespace {
 
+// The web client's origin for links back to it: the request's Origin when it is one of
+// CLIENT_ORIGINS, else BASE_URL ("": relative); never an Origin or Host a request brings.
+std::string client_origin(const Context& c) {
+    std::string origin = c.req.header("Origin");
+    for (const std::string& o : c.cfg.get_list("CLIENT_ORIGINS"))
+        if (!origin.empty() && o == origin) return origin;
+    return c.base_url();
+}
+
 // A database row as JSON: ids and sizes as numbers, T/F booleans as booleans, NULL as null.
 Json::Value row_json(const db::Row& r, std::initializer_list<const char*> ints, std::initializer_list<const char*> bools,
                      const char* skip = nullptr) {
@@ -138,8 +147,7 @@ Json::Value page_json(Context& c, const SetPage& p) {
     v["sample_type"] = p.set.type;
     v["classification"] = Json::Value(Json::arrayValue);
     v["tag_decorator"] = "<TagDecorator>";
-    std::string origin = c.req.header("Origin");
-    v["http_origin"] = origin.empty() ? c.req.self_origin() + "/" : origin + "/";
+    v["http_origin"] = client_origin(c) + "/";
     return v;
 }
 
@@ -187,9 +195,7 @@ Json::Value file_row(Context& c, const SetPage& p, const model::SetFileRow& f) {
         if (!r.is_null("data_file"))
             d["result_download"] = "DB_ADDRESS/default/download/" + r.str("data_file") + "?filename=result-" + ssid +
                                          "-" + rid + ".txt";
-        std::string origin = c.req.header("Origin");
-        d["open_href"] = (origin.empty() ? c.req.self_origin() : origin) + "/?custom=" + rid + "&sample_set_id=" +
-                               ssid + "&config=" + cfg;
+        d["open_href"] = client_origin(c) + "/?custom=" + rid + "&sample_set_id=" + ssid + "&config=" + cfg;
     }
     d["can_run"] = p.can_run;
     return d;

@@ -27,7 +27,7 @@ Response tag_auto_complete(Context& c) {
         std::optional<int64_t> id;
         if (k.isIntegral()) id = k.asLargestInt();
         else if (k.isString()) id = text::parse_int(text::trim(k.asString()));
-        if (!id) return tag_error("Group ids are not in a correct format (" + text::escape_for_log(http::json_compact(k), 40) + ")");
+        if (!id) return tag_error("Group ids are not in a correct format (" + http::msg_value(text::escape_for_log(http::json_compact(k), 40)) + ")");
         if (perm.is_admin() || mine.count(*id)) asked.push_back(*id);
     }
     std::set<int64_t> wanted(asked.begin(), asked.end());

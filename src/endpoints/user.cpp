@@ -2,6 +2,8 @@
 #include "endpoints/endpoints.h"
 
 #include "auth/password.h"
+#include "auth/throttle.h"
+#include "model/events.h"
 #include "model/sessions.h"
 #include "model/users.h"
 #include "util/log.h"
@@ -43,13 +45,26 @@ Response user_edit_form(Context& c) {
     if (email_change && model::email_taken(c.db, email, id)) return Response::error("new_email: already used");
     if (password_change) {
         if (password != c.params.get("confirm_password")) return Response::error("password fields must match");
-        if (auto p = password_problem(c, password); !p.empty()) return Response::error("new_password: " + p);
+        if (auto p = password_problem(c, password, email); !p.empty()) return Response::error("new_password: " + p);
     }
     // Changing one's own e-mail or password needs the current password: a stolen session alone
     // must not be enough to take the account over. Administrators editing others are exempt.
+    // Wrong current passwords count like failed logins (same counters, same auth_event lines):
+    // a session alone gives no unlimited guesses.
     if ((email_change || password_change) && id == c.user_id() && !c.impersonator()) {
-        if (!auth::verify_password(c.params.get("current_password"), u->password).ok)
+        const auto throttle = auth::ThrottlePolicy::from_config(c.cfg);
+        const std::string ip = c.client_ip(), account = text::to_lower(u->email);
+        if (auto refused = auth::throttle_refusal(c.db, throttle, account, u->id, ip, c.now)) {
+            model::auth_event(c.db, u->id, ip, "Current password check refused for " + account +
+                                                   ": locked after too many failed attempts");
+            return Response::error("current password: too many failed attempts, try again later or ask an administrator");
+        }
+        if (!auth::verify_password(c.params.get("current_password"), u->password).ok) {
+            model::auth_event(c.db, u->id, ip, "Current password check failed for " + account);
+            auth::throttle_failure(c.db, throttle, account, u->id, ip, c.now, "wrong current passwords");
             return Response::error("current password is wrong");
+        }
+        auth::throttle_success(c.db, account, ip);
     }
     db::Transaction tx(c.db);
     model::update_profile(c.db, id, first, last, email);
@@ -63,7 +78,7 @@ Response user_edit_form(Context& c) {
     tx.commit();
     Json::Value v(Json::objectValue);
     v["redirect"] = "back";
-    v["message"] = email + " (" + std::to_string(id) + ") user edited";
+    v["message"] = http::msg_value(email) + " (" + std::to_string(id) + ") user edited";
     return Response::json_text(v);
 }
 

@@ -59,6 +59,21 @@ std::string Response::cgi_head() const {
     return out;
 }
 
+std::string msg_value(const std::string& value) {
+    std::string out;
+    out.reserve(value.size());
+    for (char ch : value) {
+        switch (ch) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += ch;
+        }
+    }
+    return out;
+}
+
 std::string json_compact(const Json::Value& v) {
     Json::StreamWriterBuilder b;
     b["indentation"] = "";

@@ -35,6 +35,11 @@ struct Response {
     static Response message(const std::string& message);  // {"message":m}
 };
 
+// A user-controlled value (a name, an e-mail, a file name...) placed inside a JSON `message`:
+// the web client shows messages as HTML flashes (innerHTML), so the value is HTML-escaped.
+// Every message that quotes such a value goes through this one helper.
+std::string msg_value(const std::string& value);
+
 const char* status_text(int status);
 std::string json_compact(const Json::Value& v);
 std::string json_pretty(const Json::Value& v);

@@ -10,6 +10,14 @@ void auth_event(db::Connection& db, std::optional<int64_t> user_id, const std::s
             {client_ip, user_id, description});
 }
 
+bool logged_in_from(db::Connection& db, int64_t user_id, const std::string& client_ip, int days) {
+    return db
+        .query_one("SELECT 1 FROM auth_event WHERE user_id = ? AND client_ip = ? AND description = ? "
+                   "AND time_stamp > NOW() - INTERVAL ? DAY LIMIT 1",
+                   {user_id, client_ip, "User " + std::to_string(user_id) + " Logged-in", days})
+        .has_value();
+}
+
 void audit(db::Connection& db, std::optional<int64_t> user_id, std::optional<int64_t> impersonator_id,
            const std::string& client_ip, const std::string& action, const std::string& table_name,
            std::optional<int64_t> record_id, const std::string& detail) {

@@ -11,6 +11,8 @@ namespace vidjil::model {
 
 void auth_event(db::Connection& db, std::optional<int64_t> user_id, const std::string& client_ip,
                 const std::string& description);
+// True if auth_event records a login of that user from that address in the last `days` days.
+bool logged_in_from(db::Connection& db, int64_t user_id, const std::string& client_ip, int days);
 void audit(db::Connection& db, std::optional<int64_t> user_id, std::optional<int64_t> impersonator_id,
            const std::string& client_ip, const std::string& action, const std::string& table_name,
            std::optional<int64_t> record_id, const std::string& detail);

@@ -60,10 +60,11 @@ void delete_expired_sessions(db::Connection& db, int64_t now, int64_t idle_secon
     db.exec("DELETE FROM vidjil_session WHERE expires < ? OR last_seen < ?", {now, now - idle_seconds});
 }
 
-Throttle throttle_for(db::Connection& db, const std::string& email) {
+Throttle throttle_for(db::Connection& db, const std::string& email, const std::string& address) {
     Throttle t;
-    auto r = db.query_one("SELECT failures, last_failure, locked_until FROM vidjil_login_throttle WHERE email = ?",
-                          {email});
+    auto r = db.query_one("SELECT failures, last_failure, locked_until FROM vidjil_auth_throttle "
+                          "WHERE email = ? AND address = ?",
+                          {email, address});
     if (r) {
         t.failures = r->integer("failures");
         t.last_failure = r->integer("last_failure");
@@ -72,18 +73,34 @@ Throttle throttle_for(db::Connection& db, const std::string& email) {
     return t;
 }
 
-void record_failure(db::Connection& db, const std::string& email, int64_t now, int64_t max_failures,
-                    int64_t lockout_seconds) {
-    // One statement, so that concurrent failures are all counted.
-    db.exec("INSERT INTO vidjil_login_throttle (email, failures, last_failure, locked_until) VALUES (?, 1, ?, 0) "
-            "ON DUPLICATE KEY UPDATE failures = failures + 1, last_failure = VALUES(last_failure)",
-            {email, now});
-    db.exec("UPDATE vidjil_login_throttle SET locked_until = ?, failures = 0 WHERE email = ? AND failures >= ?",
-            {now + lockout_seconds, email, max_failures});
+int64_t count_failure(db::Connection& db, const std::string& email, const std::string& address, int64_t now,
+                      int64_t forget_before) {
+    // One statement, so that concurrent failures are all counted (assignments run left to
+    // right: `failures` still sees the previous last_failure).
+    db.exec("INSERT INTO vidjil_auth_throttle (email, address, failures, last_failure, locked_until) "
+            "VALUES (?, ?, 1, ?, 0) ON DUPLICATE KEY UPDATE "
+            "failures = IF(last_failure < ?, 1, failures + 1), last_failure = VALUES(last_failure)",
+            {email, address, now, forget_before});
+    return throttle_for(db, email, address).failures;
+}
+
+void lock_throttle(db::Connection& db, const std::string& email, const std::string& address, int64_t until,
+                   bool reset_failures) {
+    db.exec("UPDATE vidjil_auth_throttle SET locked_until = GREATEST(locked_until, ?), "
+            "failures = IF(?, 0, failures) WHERE email = ? AND address = ?",
+            {until, reset_failures ? int64_t(1) : int64_t(0), email, address});
+}
+
+void clear_throttle_row(db::Connection& db, const std::string& email, const std::string& address) {
+    db.exec("DELETE FROM vidjil_auth_throttle WHERE email = ? AND address = ?", {email, address});
 }
 
 void clear_throttle(db::Connection& db, const std::string& email) {
-    db.exec("DELETE FROM vidjil_login_throttle WHERE email = ?", {email});
+    db.exec("DELETE FROM vidjil_auth_throttle WHERE email = ?", {email});
+}
+
+void clear_address_throttle(db::Connection& db, const std::string& address) {
+    db.exec("DELETE FROM vidjil_auth_throttle WHERE address = ?", {address});
 }
 
 }  // namespace vidjil::model

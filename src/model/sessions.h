@@ -1,4 +1,4 @@
-// SQL for server-side sessions (vidjil_session) and login throttling (vidjil_login_throttle).
+// SQL for server-side sessions (vidjil_session) and password-failure throttling (vidjil_auth_throttle).
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -30,12 +30,24 @@ void delete_session(db::Connection& db, const std::string& token_hash);
 void delete_user_sessions(db::Connection& db, int64_t user_id, const std::string& except_hash = "");
 void delete_expired_sessions(db::Connection& db, int64_t now, int64_t idle_seconds);
 
+// Failed password checks (vidjil_auth_throttle). A row is (email, address): email "" counts an
+// address over every account, address "" an account over every address.
 struct Throttle {
     int64_t failures = 0, last_failure = 0, locked_until = 0;
 };
-Throttle throttle_for(db::Connection& db, const std::string& email);
-void record_failure(db::Connection& db, const std::string& email, int64_t now, int64_t max_failures,
-                    int64_t lockout_seconds);
+Throttle throttle_for(db::Connection& db, const std::string& email, const std::string& address);
+// One more failure, counted from 1 again when the previous one is older than forget_before;
+// returns the new count.
+int64_t count_failure(db::Connection& db, const std::string& email, const std::string& address, int64_t now,
+                      int64_t forget_before);
+// Locks the row until `until`; reset_failures starts its count again.
+void lock_throttle(db::Connection& db, const std::string& email, const std::string& address, int64_t until,
+                   bool reset_failures);
+// Forgets one row.
+void clear_throttle_row(db::Connection& db, const std::string& email, const std::string& address);
+// Forgets every row of an e-mail (vidjil-admin unlock): its account and (account, address) rows.
 void clear_throttle(db::Connection& db, const std::string& email);
+// Forgets every row of an address (vidjil-admin unlock ADDRESS).
+void clear_address_throttle(db::Connection& db, const std::string& address);
 
 }  // namespace vidjil::model

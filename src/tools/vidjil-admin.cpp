@@ -8,6 +8,7 @@
 #include <string>
 
 #include "auth/password.h"
+#include "auth/throttle.h"
 #include "config.h"
 #include "db/db.h"
 #include "db/migrate.h"
@@ -26,7 +27,8 @@ static int usage() {
                  "  init-db EMAIL           create the first administrator and the default data\n"
                  "                          (password from $VIDJIL_ADMIN_PASSWORD or standard input)\n"
                  "  set-password EMAIL      set a user's password (same sources) and end their sessions\n"
-                 "  unlock EMAIL            lift the lock-out after too many failed logins\n"
+                 "  unlock EMAIL|ADDRESS    lift the locks after too many wrong passwords (of an\n"
+                 "                          account from every address, or of a client address)\n"
                  "  purge-sessions          delete expired sessions\n"
                  "  demo-data               add a demo patient, run and set with a small sample\n"
                  "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
@@ -53,8 +55,7 @@ static int run(int argc, char** argv) {
     db::Connection db(db::ConnectOptions::from_config(cfg));
     db.ensure();
     const std::string public_role = cfg.get("PUBLIC_GROUP_NAME", "public");
-    auto min_len = static_cast<size_t>(cfg.get_int("PASSWORD_MIN_LENGTH", 8));
-    auto min_entropy = static_cast<double>(cfg.get_int("PASSWORD_MIN_ENTROPY", 50));
+    const auto password_policy = auth::PasswordPolicy::from_config(cfg);
     if (cmd == "migrate") {
         int n = db::migrate(db, db::default_sql_dir(), std::cout);
         std::cout << (n ? "database schema upgraded" : "database schema already up to date") << "\n";
@@ -74,7 +75,7 @@ static int run(int argc, char** argv) {
     if (cmd == "init-db") {
         if (!text::is_email(email)) throw std::runtime_error("not an e-mail address: " + email);
         std::string pw = read_password();
-        if (auto p = auth::password_problem(pw, min_len, min_entropy); !p.empty()) throw std::runtime_error(p);
+        if (auto p = auth::password_problem(pw, password_policy, email); !p.empty()) throw std::runtime_error(p);
         if (!model::init_database(db, email, auth::hash_password(pw), public_role)) {
             std::cout << "the database already has users: nothing done\n";
             return 0;
@@ -86,16 +87,18 @@ static int run(int argc, char** argv) {
         auto u = model::user_by_email(db, email);
         if (!u) throw std::runtime_error("no user with e-mail " + email);
         std::string pw = read_password();
-        if (auto p = auth::password_problem(pw, min_len, min_entropy); !p.empty()) throw std::runtime_error(p);
+        if (auto p = auth::password_problem(pw, password_policy, email); !p.empty()) throw std::runtime_error(p);
         model::update_password(db, u->id, auth::hash_password(pw));
         model::delete_user_sessions(db, u->id);
-        model::clear_throttle(db, email);
+        model::clear_throttle(db, auth::throttle_key(email));
         std::cout << "password of " << email << " changed, sessions ended\n";
         return 0;
     }
     if (cmd == "unlock") {
-        model::clear_throttle(db, email);
-        std::cout << email << " unlocked\n";
+        // An e-mail: every lock of that account; anything else: an address (every lock of it).
+        if (email.find('@') != std::string::npos) model::clear_throttle(db, auth::throttle_key(email));
+        else model::clear_address_throttle(db, argv[2]);
+        std::cout << argv[2] << " unlocked\n";
         return 0;
     }
     return usage();

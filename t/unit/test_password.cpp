@@ -49,9 +49,28 @@ public:
         CPPUNIT_ASSERT(!auth::verify_password("x", "$argon2id$garbage").ok);
     }
     void policy() {
-        CPPUNIT_ASSERT(!auth::password_problem("short1!", 8, 50).empty());
-        CPPUNIT_ASSERT(!auth::password_problem("aaaaaaaa", 8, 50).empty());
-        CPPUNIT_ASSERT(auth::password_problem("Tr0ub4dor&3x", 8, 50).empty());
+        auth::PasswordPolicy p;
+        auto refused_because = [&](const std::string& pw, const std::string& why) {
+            std::string r = auth::password_problem(pw, p);
+            if (r.find(why) == std::string::npos) CPPUNIT_FAIL("'" + pw + "' gave '" + r + "', expected '" + why + "'");
+        };
+        // ASVS V2.1.1/V2.1.2: 12 to 128 characters, counted as characters, not bytes.
+        refused_because("Password1", "at least 12 characters");
+        refused_because("short1!", "at least 12 characters");
+        refused_because(std::string(129, 'x') + "1!A", "at most 128 characters");
+        CPPUNIT_ASSERT(auth::password_problem("Tr0ub4dor&3x-élan", p).empty());
+        CPPUNIT_ASSERT(auth::password_problem("étéétéétéét9!", p).find("at least 12") == std::string::npos);
+        // The dictionary (libcrack2): a reason a person understands.
+        refused_because("aaaaaaaaaaaa", "too easy to guess: it does not contain enough different characters");
+        refused_because("password1234", "too easy to guess: it is based on a dictionary word");
+        refused_because("Password12345", "too easy to guess: it is based on a dictionary word");
+        CPPUNIT_ASSERT(auth::password_problem("correct horse battery staple", p).empty());
+        CPPUNIT_ASSERT(auth::password_problem("Lab-Passw0rd!42", p).empty());
+        // A configured minimum below 12 is raised to 12; a missing dictionary refuses clearly.
+        Config low = Config::from_text("PASSWORD_MIN_LENGTH = 8\n");
+        CPPUNIT_ASSERT_EQUAL(size_t(12), auth::PasswordPolicy::from_config(low).min_length);
+        p.dictionary = "/nonexistent/cracklib_dict";
+        refused_because("Lab-Passw0rd!42", "password dictionary /nonexistent/cracklib_dict is missing");
         CPPUNIT_ASSERT(auth::password_entropy("abcdefgh") < auth::password_entropy("abcDEF12"));
     }
 };
