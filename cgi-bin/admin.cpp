@@ -6,7 +6,7 @@ namespace ep = vidjil::endpoints;
 
 int main() {
     static const std::vector<Route> routes = {
-        {"/vidjil/admin/index", GET_POST, Access::User, {}, ep::admin_index},
+        {"/vidjil/admin/index", GET_POST, Access::Admin, {}, ep::admin_index},
     };
     return serve("vidjil-admin-page", routes);
 }

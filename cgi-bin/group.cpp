@@ -9,9 +9,9 @@ namespace ep = vidjil::endpoints;
 
 int main() {
     static const std::vector<Route> routes = {
-        {"/vidjil/group/index", GET_POST, Access::User, {}, ep::group_index},
-        {"/vidjil/group/add", GET_POST, Access::User, {}, ep::group_add},
-        {"/vidjil/group/add_form", POST, Access::User,
+        {"/vidjil/group/index", GET_POST, Access::Admin, {}, ep::group_index},
+        {"/vidjil/group/add", GET_POST, Access::Admin, {}, ep::group_add},
+        {"/vidjil/group/add_form", POST, Access::admin_error("access denied"),
          {opt("group_name", Type::Text, From::Any, 512), opt("info", Type::Text, From::Any, 4096),
           opt("group_parent", Type::Text, From::Any, 32)},
          ep::group_add_form},
@@ -26,7 +26,7 @@ int main() {
          {opt("group_id", Type::Id, From::Query), opt("user_id", Type::Id, From::Query)}, ep::group_invite},
         {"/vidjil/group/kick", POST, Access::User,
          {opt("group_id", Type::Id, From::Query), opt("user_id", Type::Id, From::Query)}, ep::group_kick},
-        {"/vidjil/group/rights", POST, Access::User,
+        {"/vidjil/group/rights", POST, Access::admin_message("admin only"),
          {opt("id", Type::Id, From::Query), opt("value", Type::Bool, From::Query),
           opt("right", Type::Text, From::Query, 32), opt("name", Type::Text, From::Query, 32)},
          ep::group_rights},

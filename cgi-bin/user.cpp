@@ -10,7 +10,7 @@ namespace ep = vidjil::endpoints;
 
 int main() {
     static const std::vector<Route> routes = {
-        {"/vidjil/user/index", GET_POST, Access::User,
+        {"/vidjil/user/index", GET_POST, Access::Admin,
          {opt("sort", Type::Text, From::Query, 16), opt("reverse", Type::Text, From::Query, 8)}, ep::user_index},
         {"/vidjil/user/info", GET_POST, Access::User, {opt("id", Type::Id, From::Query)}, ep::user_info},
         {"/vidjil/user/edit", GET_POST, Access::User, {opt("id", Type::Id, From::Query)}, ep::user_edit},
