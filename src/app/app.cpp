@@ -214,7 +214,9 @@ const char* refusal_name(Refusal r) {
 bool allowed(Context& c, const Access& a) {
     if (a.level == Access::Admin && !c.perm().is_admin()) return false;
     if (a.check == Check::None) return true;
-    int64_t id = a.param.empty() ? 0 : c.params.get_int(a.param, 0);
+    // The user pages default to the caller's own account when no id is given.
+    int64_t fallback = a.check == Check::ModifyUser ? c.user_id() : 0;
+    int64_t id = a.param.empty() ? 0 : c.params.get_int(a.param, fallback);
     perm::Permissions& p = c.perm();
     switch (a.check) {
         case Check::None: return true;

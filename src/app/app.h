@@ -44,7 +44,7 @@ enum class Check : uint8_t {
     ModifyFile,               // can_modify_file(param)    (sequence_file id)
     ViewGroup,                // can_view_group(param)
     ModifyGroup,              // can_modify_group(param)
-    ModifyUser,               // can_modify_user(param)    (self or administrator)
+    ModifyUser,               // can_modify_user(param)    (self or administrator; no param = self)
     AdminOrImpersonating,     // an administrator, or someone impersonating (to stop it): no param
     AdminUnlessOpenRegistration,  // administrators only, everybody with OPEN_REGISTRATION=true
 };

@@ -206,3 +206,40 @@ def test_change_permission_without_group_is_an_error(env):
         unknown = admin.get("/vidjil/%s/change_permission" % table, query={key: oid, "group_id": 999999999}).json()
         assert unknown["success"] == "false" and "not found" in unknown["message"], unknown
         assert _grants(env, table, oid) == grants
+
+
+def _sets_lib():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "sets_lib_authz", os.path.join(os.path.dirname(os.path.abspath(__file__)), "test_sets_lib.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_object_checks_refuse_strangers_and_change_nothing(env):
+    lib = _sets_lib()
+    owner, owner_id, owner_group = lib.lab_user(env)
+    ss = lib.create_set(owner, owner_group, "generic")
+    stranger = lib.lab_user(env)[0]
+    target = {"can_view_sample_set": ss, "can_modify_sample_set": ss, "can_view_group": owner_group,
+              "can_modify_group": owner_group, "can_modify_user": owner_id}
+    checked = [r for r in _routes(env) if "check" in r and r["check"] in target]
+    assert {r["check"] for r in checked} == set(target), sorted({r["check"] for r in checked})
+    before = _checksums(env)
+    for r in checked:
+        ids = {r["check_param"]: target[r["check"]], "group_id": owner_group, "user_id": owner_id}
+        params = [(p, _plausible(p, r["param_types"][p], ids)) for p in r["params"]]
+        for method in r["methods"]:
+            if method == "GET":
+                a = stranger.get(r["path"], query=params)
+            else:
+                a = stranger.post(r["path"], query=params, form=params, multipart=True)
+            _expected_refusal(r, a, True)
+        # The owner passes the same check (the route is not simply closed).
+        if "GET" in r["methods"] and r["path"].endswith(("/index", "/permission", "/info", "/edit", "/confirm")):
+            mine = owner.get(r["path"], query=[(r["check_param"], target[r["check"]])])
+            assert mine.status == 200 and mine.text != json.dumps({"message": r.get("refusal_message")}), (r, mine)
+            assert "access denied" not in mine.text[:200], (r["path"], mine)
+    after = _checksums(env)
+    assert sorted(t for t in before if before[t] != after.get(t)) == []
