@@ -25,7 +25,7 @@ int main() {
          {opt("id", Type::Id, From::Query), opt("type", Type::Text, From::Query, 16)}, ep::sample_set_form},
         {"/vidjil/sample_set/submit", GET_POST, Access::User, {opt("data", Type::Json, From::Any, 8 << 20)},
          ep::sample_set_submit},
-        {"/vidjil/sample_set/batch", GET_POST, Access::User, {opt("type", Type::Text, From::Query, 16)},
+        {"/vidjil/sample_set/batch", GET_POST, Access::object(Check::CreateSet, ""), {opt("type", Type::Text, From::Query, 16)},
          ep::sample_set_batch},
         {"/vidjil/sample_set/batch_submit", POST, Access::User,
          {opt("type", Type::Text, From::Any, 16), opt("group", Type::Id, From::Any),

@@ -104,6 +104,7 @@ namespace {
 const char* check_name(Check c) {
     switch (c) {
         case Check::None: return "";
+        case Check::CreateSet: return "can_create_sample_set";
         case Check::ReadSet: return "can_view_sample_set";
         case Check::ModifySet: return "can_modify_sample_set";
         case Check::ReadFile: return "can_view_file";
@@ -220,6 +221,7 @@ bool allowed(Context& c, const Access& a) {
     perm::Permissions& p = c.perm();
     switch (a.check) {
         case Check::None: return true;
+        case Check::CreateSet: return p.can_create_sample_set();
         case Check::ReadSet: return p.can_view_sample_set(id);
         case Check::ModifySet: return p.can_modify_sample_set(id);
         case Check::ReadFile: return id > 0 && p.can_view_file(id);

@@ -38,6 +38,7 @@ enum Method : unsigned { GET = 1, POST = 2, GET_POST = 3 };
 // Access::param (0 when absent or not a number, which every predicate refuses).
 enum class Check : uint8_t {
     None,
+    CreateSet,                // can_create_sample_set(): no param
     ReadSet,                  // can_view_sample_set(param)
     ModifySet,                // can_modify_sample_set(param)
     ReadFile,                 // can_view_file(param)      (sequence_file id)

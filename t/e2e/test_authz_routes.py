@@ -221,9 +221,10 @@ def test_object_checks_refuse_strangers_and_change_nothing(env):
     lib = _sets_lib()
     owner, owner_id, owner_group = lib.lab_user(env)
     ss = lib.create_set(owner, owner_group, "generic")
+    sf = lib.create_sample(owner, [ss])
     stranger = lib.lab_user(env)[0]
     target = {"can_view_sample_set": ss, "can_modify_sample_set": ss, "can_view_group": owner_group,
-              "can_modify_group": owner_group, "can_modify_user": owner_id}
+              "can_modify_group": owner_group, "can_modify_user": owner_id, "can_modify_file": sf}
     checked = [r for r in _routes(env) if "check" in r and r["check"] in target]
     assert {r["check"] for r in checked} == set(target), sorted({r["check"] for r in checked})
     before = _checksums(env)
