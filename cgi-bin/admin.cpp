@@ -10,13 +10,12 @@ namespace ep = vidjil::endpoints;
 
 int main() {
     static const std::vector<Route> routes = {
-        {"/vidjil/admin/index", GET_POST, Access::User, {}, ep::admin_index},
-        // AUTHZ: admin (checked in the handlers)
-        {"/vidjil/admin/showlog", GET_POST, Access::User,
+        {"/vidjil/admin/index", GET_POST, Access::Admin, {}, ep::admin_index},
+        {"/vidjil/admin/showlog", GET_POST, Access::Admin,
          {opt("file", Type::Text, From::Any, 1024), opt("format", Type::Text, From::Any, 16),
           opt("filter", Type::Text, From::Any, 1024)},
          ep::admin_showlog},
-        {"/vidjil/admin/clean_workers_status", GET_POST, Access::User, {}, ep::admin_clean_workers_status},
+        {"/vidjil/admin/clean_workers_status", GET_POST, Access::Admin, {}, ep::admin_clean_workers_status},
     };
     return serve("vidjil-admin-page", routes);
 }

@@ -2,7 +2,7 @@
 // (api.md §2.10). The original serves them under /cgi/; /vidjil/cgi/ is the same program for
 // deployments (and the test nginx) that only route /vidjil/.
 //
-// CORS: the original's nginx sent `Access-Control-Allow-Origin: *` (Route::cross_site_ok). We
+// CORS: the original's nginx sent `Access-Control-Allow-Origin: *`. We
 // answer only the configured client origins (CLIENT_ORIGINS, plus our own), through the
 // pipeline's normal origin policy, because:
 //   * the client calls these URLs (config.cgi_address) from the same pages that call the rest of

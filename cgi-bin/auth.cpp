@@ -8,6 +8,10 @@ using vidjil::http::Type;
 namespace ep = vidjil::endpoints;
 
 int main() {
+    // Administrators create accounts, unless OPEN_REGISTRATION lets everyone register.
+    Access registration = Access::object(Check::AdminUnlessOpenRegistration, "", Refusal::Error,
+                                         "access denied: only administrators can create accounts");
+    registration.level = Access::Public;
     static const std::vector<Route> routes = {
         {"/vidjil/auth/login", GET_POST, Access::Public, {opt("next")}, ep::auth_login},
         // POST only: a password never travels in a URL (and so never lands in an access log).
@@ -16,8 +20,8 @@ int main() {
           opt("password", Type::Text, From::Any, 1024)},
          ep::auth_submit},
         {"/vidjil/auth/logout", GET_POST, Access::Public, {}, ep::auth_logout},
-        {"/vidjil/auth/register", GET_POST, Access::Public, {}, ep::auth_register},
-        {"/vidjil/auth/register_form", POST, Access::Public,
+        {"/vidjil/auth/register", GET_POST, registration, {}, ep::auth_register},
+        {"/vidjil/auth/register_form", POST, registration,
          {opt("first_name", Type::Text, From::Any, 512), opt("last_name", Type::Text, From::Any, 512),
           opt("email", Type::Text, From::Any, 512), opt("password", Type::Text, From::Any, 1024),
           opt("confirm_password", Type::Text, From::Any, 1024)},

@@ -15,6 +15,8 @@ int main() {
                   opt("pre_process", Type::Text, From::Query, 16)},
                  ep::file_upload};
     upload.stream_body = true;  // the body may be many GB: the handler reads it as a stream
+    const Access delete_file =
+        Access::object(Check::ModifyFile, "id", Refusal::Error, "you need admin permission to delete this file");
     static const std::vector<Route> routes = {
         {"/vidjil/file/form", GET_POST, Access::User,
          {opt("sample_set_id", Type::Id, From::Query), opt("file_id", Type::Id, From::Query),
@@ -22,11 +24,11 @@ int main() {
          ep::file_form},
         {"/vidjil/file/submit", GET_POST, Access::User, {opt("data", Type::Json, From::Any, 8 << 20)}, ep::file_submit},
         upload,
-        {"/vidjil/file/confirm", GET_POST, Access::User,
+        {"/vidjil/file/confirm", GET_POST, delete_file,
          {req("id", Type::Id, From::Query), opt("redirect_sample_set_id", Type::Id, From::Query),
           opt("delete_results", Type::Text, From::Query, 8), opt("delete_only_sequence", Type::Text, From::Query, 8)},
          ep::file_confirm},
-        {"/vidjil/file/delete", GET_POST, Access::User,
+        {"/vidjil/file/delete", GET_POST, delete_file,
          {req("id", Type::Id, From::Query), opt("redirect_sample_set_id", Type::Id, From::Query),
           opt("delete_results", Type::Text, From::Query, 8)},
          ep::file_delete},

@@ -10,11 +10,11 @@ namespace ep = vidjil::endpoints;
 
 int main() {
     static const std::vector<Route> routes = {
-        {"/vidjil/user/index", GET_POST, Access::User,
+        {"/vidjil/user/index", GET_POST, Access::Admin,
          {opt("sort", Type::Text, From::Query, 16), opt("reverse", Type::Text, From::Query, 8)}, ep::user_index},
-        {"/vidjil/user/info", GET_POST, Access::User, {opt("id", Type::Id, From::Query)}, ep::user_info},
-        {"/vidjil/user/edit", GET_POST, Access::User, {opt("id", Type::Id, From::Query)}, ep::user_edit},
-        {"/vidjil/user/edit_form", POST, Access::User,
+        {"/vidjil/user/info", GET_POST, Access::object(Check::ModifyUser, "id"), {opt("id", Type::Id, From::Query)}, ep::user_info},
+        {"/vidjil/user/edit", GET_POST, Access::object(Check::ModifyUser, "id", Refusal::Error), {opt("id", Type::Id, From::Query)}, ep::user_edit},
+        {"/vidjil/user/edit_form", POST, Access::object(Check::ModifyUser, "id", Refusal::Error),
          {opt("id", Type::Id), opt("first_name", Type::Text, From::Any, 512), opt("last_name", Type::Text, From::Any, 512),
           opt("email", Type::Text, From::Any, 512), opt("password", Type::Text, From::Any, 1024),
           opt("confirm_password", Type::Text, From::Any, 1024), opt("current_password", Type::Text, From::Any, 1024)},

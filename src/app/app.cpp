@@ -63,7 +63,7 @@ Response Context::page(const std::string& name, const Json::Value& view) {
         layout.set("logged_in", true);
         layout.set("user_id", std::to_string(user_id()));
         layout.set("user_name", user().first_name + " " + user().last_name);
-        bool admin = is_admin();
+        bool admin = perm().is_admin();  // display: the admin menu
         layout.set("admin", admin);
         bool impersonating = impersonator().has_value();
         layout.set("impersonating", impersonating);
@@ -82,6 +82,60 @@ Response Context::page(const std::string& name, const Json::Value& view) {
         }
     }
     return Response::html(render::render("layout", layout));
+}
+
+Access Access::admin_error(std::string text) {
+    Access a(Admin);
+    a.refusal = Refusal::Error;
+    a.text = std::move(text);
+    return a;
+}
+
+Access Access::admin_message(std::string text) {
+    Access a(Admin);
+    a.refusal = Refusal::Message;
+    a.text = std::move(text);
+    return a;
+}
+
+Access Access::object(Check check, std::string param, Refusal refusal, std::string text) {
+    Access a(User);
+    a.check = check;
+    a.param = std::move(param);
+    a.refusal = refusal;
+    a.text = std::move(text);
+    return a;
+}
+
+namespace {
+
+const char* check_name(Check c) {
+    switch (c) {
+        case Check::None: return "";
+        case Check::CreateSet: return "can_create_sample_set";
+        case Check::ReadSet: return "can_view_sample_set";
+        case Check::ModifySet: return "can_modify_sample_set";
+        case Check::ReadFile: return "can_view_file";
+        case Check::ModifyFile: return "can_modify_file";
+        case Check::ViewGroup: return "can_view_group";
+        case Check::ModifyGroup: return "can_modify_group";
+        case Check::ModifyUser: return "can_modify_user";
+        case Check::AdminOrImpersonating: return "is_admin_or_impersonating";
+        case Check::AdminUnlessOpenRegistration: return "is_admin_unless_open_registration";
+    }
+    return "?";
+}
+
+}  // namespace
+
+std::string Access::describe() const {
+    if (check != Check::None) return std::string(check_name(check)) + "(" + param + ")";
+    switch (level) {
+        case Public: return "public";
+        case User: return "user";
+        case Admin: return "admin";
+    }
+    return "?";
 }
 
 namespace {
@@ -156,6 +210,72 @@ Response login_redirect(const http::Request& req) {
     return Response::redirect("/vidjil/auth/login?next=" + text::url_encode(here));
 }
 
+const char* refusal_name(Refusal r) {
+    switch (r) {
+        case Refusal::AdminOnly: return "admin_only_denied";
+        case Refusal::Error: return "error";
+        case Refusal::Message: return "message";
+    }
+    return "?";
+}
+
+// The route's declared rule, for a caller who passed the login gate (or a public route).
+bool allowed(Context& c, const Access& a) {
+    if (a.level == Access::Admin && !c.perm().is_admin()) return false;
+    if (a.check == Check::None) return true;
+    // The user pages default to the caller's own account when no id is given.
+    int64_t fallback = a.check == Check::ModifyUser ? c.user_id() : 0;
+    int64_t id = a.param.empty() ? 0 : c.params.get_int(a.param, fallback);
+    perm::Permissions& p = c.perm();
+    switch (a.check) {
+        case Check::None: return true;
+        case Check::CreateSet: return p.can_create_sample_set();
+        case Check::ReadSet: return p.can_view_sample_set(id);
+        case Check::ModifySet: return p.can_modify_sample_set(id);
+        case Check::ReadFile: return id > 0 && p.can_view_file(id);
+        case Check::ModifyFile: return id > 0 && p.can_modify_file(id);
+        case Check::ViewGroup: return id > 0 && p.can_view_group(id);
+        case Check::ModifyGroup: return id > 0 && p.can_modify_group(id);
+        case Check::ModifyUser: return id > 0 && p.can_modify_user(id);
+        case Check::AdminOrImpersonating: return c.logged_in() && (p.is_admin() || c.impersonator().has_value());
+        case Check::AdminUnlessOpenRegistration:
+            return c.cfg.get_bool("OPEN_REGISTRATION", false) || (c.logged_in() && p.is_admin());
+    }
+    return false;
+}
+
+// The answer to a caller the route's rule refuses: logged, audited, in the route's own words.
+Response refuse(Context& c, const Route& route) {
+    const Access& a = route.access;
+    std::string who = c.logged_in() ? "user " + std::to_string(c.user_id()) : "an anonymous client";
+    log::warn(route.path + " refused (" + a.describe() + "): " + who + " (ip " + c.client_ip() + ")");
+    if (c.logged_in()) {
+        // "/vidjil/notification/add_form" -> action "notification_add_form_denied" on table "notification".
+        std::string rest = text::starts_with(route.path, "/vidjil/") ? route.path.substr(8) : route.path;
+        std::string table = rest.substr(0, rest.find('/'));
+        std::string action = rest;
+        for (char& ch : action)
+            if (ch == '/' || ch == '*' || ch == '.') ch = '_';
+        std::optional<int64_t> record;
+        int64_t id = c.params.get_int(a.param.empty() ? "id" : a.param, 0);
+        if (id > 0) record = id;
+        try {
+            c.audit(action + "_denied", table, record);
+        } catch (const db::Unavailable&) {
+            throw;
+        } catch (const std::exception& e) {
+            log::error(std::string("cannot audit a refusal: ") + e.what());
+        }
+    }
+    if (!c.logged_in()) return login_redirect(c.req);  // a public route's check (registration)
+    switch (a.refusal) {
+        case Refusal::AdminOnly: return c.admin_only_denied();
+        case Refusal::Error: return Response::error(a.text);
+        case Refusal::Message: return Response::message(a.text);
+    }
+    return Response::error("access denied");
+}
+
 Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& routes,
              const std::map<std::string, std::string>& env, BodySource& body) {
     http::Limits limits;
@@ -171,32 +291,17 @@ Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& ro
     std::string origin = req.header("Origin");
     if (req.method == "OPTIONS") {
         Response r;
-        r.status = route->cross_site_ok || origins.allowed_origin(origin) ? 204 : 403;
+        r.status = origins.allowed_origin(origin) ? 204 : 403;
         r.set_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS");
         r.set_header("Access-Control-Allow-Headers", "Content-Type");
         r.set_header("Access-Control-Max-Age", "86400");
-        if (route->cross_site_ok) r.set_header("Access-Control-Allow-Origin", "*");
-        else add_cors(r, origins, origin, true);
+        add_cors(r, origins, origin, true);
         return r;
     }
     unsigned m = req.method == "GET" || req.method == "HEAD" ? unsigned(GET) : req.method == "POST" ? unsigned(POST) : 0u;
     if (!(m & route->methods)) {
         Response r = Response::error("Method " + req.method + " is not allowed here.", 405);
         r.set_header("Allow", route->methods == GET ? "GET" : route->methods == POST ? "POST" : "GET, POST");
-        return r;
-    }
-    if (route->cross_site_ok) {
-        // Public, credential-less services: CORS for everyone, like the original's nginx rule.
-        if (!route->stream_body) {
-            std::string data = read_body(body, req.content_length, limits.max_body);
-            if (route->raw_body) req.body = std::move(data);
-            else req.parse_body(std::move(data), limits);
-        }
-        Context ctx(cfg, db, req, body);
-        ctx.now = time(nullptr);
-        ctx.params = http::Params::validate(req, route->params);
-        Response r = route->handler(ctx);
-        r.set_header("Access-Control-Allow-Origin", "*");
         return r;
     }
     if (!origins.request_allowed(req.header("Sec-Fetch-Site"), origin, req.header("Referer"))) {
@@ -222,7 +327,7 @@ Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& ro
             if (!ctx.session) ctx.set_cookies.push_back(auth::clear_cookie(ctx.session_policy(), req.https()));
         }
     }
-    if (route->access == Access::User && !ctx.session) {
+    if (route->access.level != Access::Public && !ctx.session) {
         Response r = login_redirect(req);
         for (const auto& c : ctx.set_cookies) r.headers.emplace_back("Set-Cookie", c);
         add_cors(r, origins, origin, true);
@@ -231,7 +336,7 @@ Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& ro
     std::vector<http::ParamSpec> specs = route->params;
     specs.push_back(http::opt("format", http::Type::Text, http::From::Any, 16));
     ctx.params = http::Params::validate(req, specs);
-    Response r = route->handler(ctx);
+    Response r = allowed(ctx, route->access) ? route->handler(ctx) : refuse(ctx, *route);
     for (const auto& c : ctx.set_cookies) r.headers.emplace_back("Set-Cookie", c);
     add_cors(r, origins, origin, true);
     return r;
@@ -481,11 +586,27 @@ void dump_routes(const std::string& program, const std::vector<Route>& routes) {
         if (r.methods & GET) m.append("GET");
         if (r.methods & POST) m.append("POST");
         v["methods"] = m;
-        v["access"] = r.access == Access::Public ? "public" : "user";
+        // "public", "user", "admin" or "<check>(<param>)"; then how a refusal is answered.
+        v["access"] = r.access.describe();
+        v["level"] = r.access.level == Access::Public ? "public" : r.access.level == Access::Admin ? "admin" : "user";
+        if (r.access.check != Check::None) {
+            v["check"] = check_name(r.access.check);
+            v["check_param"] = r.access.param;
+        }
+        if (r.access.level == Access::Admin || r.access.check != Check::None) {
+            v["refusal"] = refusal_name(r.access.refusal);
+            if (r.access.refusal != Refusal::AdminOnly) v["refusal_message"] = r.access.text;
+        }
         v["stream_body"] = r.stream_body;
         Json::Value params(Json::arrayValue);
-        for (const auto& p : r.params) params.append(p.name);
+        Json::Value types(Json::objectValue);
+        for (const auto& p : r.params) {
+            params.append(p.name);
+            static const char* names[] = {"text", "int", "id", "bool", "email", "date", "json"};
+            types[p.name] = names[static_cast<int>(p.type)];
+        }
         v["params"] = params;
+        v["param_types"] = types;  // {"id":"id","filter":"text",...}: tests build plausible requests
         out.append(v);
     }
     Json::StreamWriterBuilder w;

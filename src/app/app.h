@@ -28,9 +28,60 @@ inline constexpr const char* kStreamFile = "X-Vidjil-Stream-File";
 
 enum Method : unsigned { GET = 1, POST = 2, GET_POST = 3 };
 
-enum class Access {
-    Public,  // anyone; a session is loaded if present
-    User,    // a logged-in user; otherwise 303 to the login page
+// ---- Who may call a route (api.md §1.7 and §3, model.md §2) ----------------------------------
+// Declared in the route table (Route::access), enforced by the dispatcher before any parameter
+// reaches the handler. A handler may still refuse after loading records (e.g. "the file belongs
+// to that set"), but every rule that depends only on the caller and the request's parameters is
+// here, so that `VIDJIL_DUMP_ROUTES=1 <program>` shows it and the tests can walk it.
+
+// An object check: a Permissions predicate applied to the integer request parameter
+// Access::param (0 when absent or not a number, which every predicate refuses).
+enum class Check : uint8_t {
+    None,
+    CreateSet,                // can_create_sample_set(): no param
+    ReadSet,                  // can_view_sample_set(param)
+    ModifySet,                // can_modify_sample_set(param)
+    ReadFile,                 // can_view_file(param)      (sequence_file id)
+    ModifyFile,               // can_modify_file(param)    (sequence_file id)
+    ViewGroup,                // can_view_group(param)
+    ModifyGroup,              // can_modify_group(param)
+    ModifyUser,               // can_modify_user(param)    (self or administrator; no param = self)
+    AdminOrImpersonating,     // an administrator, or someone impersonating (to stop it): no param
+    AdminUnlessOpenRegistration,  // administrators only, everybody with OPEN_REGISTRATION=true
+};
+
+// How a refused caller is answered: each route keeps the answer the original gives.
+enum class Refusal : uint8_t {
+    AdminOnly,  // Context::admin_only_denied(): {"success":"false","message":"access denied","redirect":<list URL>}
+    Error,      // Response::error(text):   {"success":"false","message":text}
+    Message,    // Response::message(text): {"message":text}
+};
+
+struct Access {
+    enum Level : uint8_t {
+        Public,  // anyone; a session is loaded if present
+        User,    // a logged-in user; otherwise 303 to the login page (403 for JSON clients)
+        Admin,   // a logged-in administrator; logged out as User, others get `refusal`
+    };
+    Level level;
+    Check check = Check::None;      // an object check, on top of `level` (User for every check)
+    std::string param;              // the parameter `check` applies to ("id", "sample_set_id"...)
+    Refusal refusal = Refusal::AdminOnly;
+    std::string text = "access denied";  // the message of Refusal::Error / Refusal::Message
+
+    // Access::Public, Access::User, Access::Admin are written as such in the route tables.
+    Access(Level l) : level(l) {}  // NOLINT: implicit on purpose
+    // Administrators only, refused with {"success":"false","message":text} / {"message":text}.
+    static Access admin_error(std::string text);
+    static Access admin_message(std::string text);
+    // A logged-in user passing `check` on parameter `param`, refused as `refusal` says.
+    static Access object(Check check, std::string param, Refusal refusal = Refusal::Message,
+                         std::string text = "access denied");
+
+    // "public", "user", "admin" or "<check>(<param>)" (e.g. "can_modify_sample_set(id)").
+    std::string describe() const;
+    bool operator==(Level l) const { return level == l && check == Check::None; }
+    bool operator!=(Level l) const { return !(*this == l); }
 };
 
 // Where a streaming handler reads the request body from.
@@ -49,13 +100,14 @@ struct Route {
     // in "/*" answers every path below it (the rest is in req.env[kPathTail]).
     std::string path;
     unsigned methods = GET_POST;
-    Access access = Access::User;
+    // Who may call it: Access::Public / User / Admin, Access::admin_error("..."), or
+    // Access::object(Check::..., "param", ...). No default: every route says it.
+    Access access;
     std::vector<http::ParamSpec> params;
     Handler handler;
     bool raw_body = false;       // keep the body as text whatever its content type (align.cgi)
     bool stream_body = false;    // the handler reads the body itself (uploads)
     bool needs_db = true;
-    bool cross_site_ok = false;  // callable from any origin without credentials (align.cgi)
 };
 
 struct Context {
@@ -75,7 +127,6 @@ struct Context {
     const model::User& user() const { return session->user; }
     std::optional<int64_t> impersonator() const { return session ? session->session.impersonator_id : std::nullopt; }
     perm::Permissions& perm();
-    bool is_admin() { return perm().is_admin(); }
     std::string client_ip() const { return req.remote_addr; }
     // This server's address for absolute URLs (BASE_URL, without a trailing '/'), never the
     // request's Host header; "" when BASE_URL is not set: callers then build relative URLs.

@@ -16,7 +16,7 @@ namespace {
 // data={"group_ids":[...]}).
 std::vector<int64_t> viewed_groups(Context& c) {
     std::vector<int64_t> ids;
-    if (c.is_admin()) {
+    if (c.perm().is_admin()) {  // scope: an administrator may look at any group
         ids = c.params.int_list("group_ids");
         for (int64_t id : c.params.int_list("group_ids[]")) ids.push_back(id);
         const Json::Value& data = c.params.json("data");
@@ -38,7 +38,7 @@ public:
         auto it = cache_.find(ss);
         if (it != cache_.end()) return it->second;
         auto s = model::set_info(c_.db, ss);
-        return cache_[ss] = s ? model::display_name(*s, c_.perm().can_view_info(ss), c_.is_admin()) : "?";
+        return cache_[ss] = s ? model::display_name(*s, c_.perm().can_view_info(ss), c_.perm().is_admin()) : "?";
     }
 
 private:

@@ -108,7 +108,7 @@ Response json_body(Context& c, std::string body) {
 std::vector<std::pair<std::string, Json::Value>> set_fields(Context& c, const model::SetInfo& set,
                                                              const model::ConfigRow& config) {
     std::vector<std::pair<std::string, Json::Value>> f;
-    std::string name = model::display_name(set, c.perm().can_view_info(set.id), c.is_admin());
+    std::string name = model::display_name(set, c.perm().can_view_info(set.id), c.perm().is_admin());
     f.emplace_back("dataFileName", name + " (" + config.name + ")");
     f.emplace_back("info", set.info);
     f.emplace_back("sample_name", name);
@@ -294,7 +294,7 @@ Response get_custom_data(Context& c) {
         auto sets = model::sets_holding_file(c.db, record->sequence_file_id);
         if (!sets.empty())
             if (auto s = model::set_info(c.db, sets.front()))
-                in.set_name = model::display_name(*s, c.perm().can_view_info(s->id), c.is_admin());
+                in.set_name = model::display_name(*s, c.perm().can_view_info(s->id), c.perm().is_admin());
         if (auto cfg = model::config_by_id(c.db, result->config_id.value_or(0))) in.config_command = cfg->command;
         try {
             inputs.push_back(files::load_fuse_input(*path));

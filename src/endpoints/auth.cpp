@@ -89,19 +89,9 @@ Response auth_logout(Context& c) {
     return Response::json_text(v);
 }
 
-// Registration is for administrators, unless the configuration opens it to everyone.
-static std::optional<Response> registration_refused(Context& c) {
-    if (c.cfg.get_bool("OPEN_REGISTRATION", false)) return std::nullopt;
-    if (!c.logged_in()) return Response::redirect("/vidjil/auth/login");
-    if (!c.is_admin()) {
-        log::warn("registration refused for non-admin user " + std::to_string(c.user_id()));
-        return Response::error("access denied: only administrators can create accounts");
-    }
-    return std::nullopt;
-}
-
+// Registration is for administrators, unless the configuration opens it to everyone: declared in
+// the route table (Check::AdminUnlessOpenRegistration).
 Response auth_register(Context& c) {
-    if (auto refused = registration_refused(c)) return *refused;
     Json::Value d(Json::objectValue);
     d["message"] = "Create a user account";
     if (!c.logged_in()) return Response::html(render::render("auth/register", render::from_json(d)));
@@ -109,7 +99,6 @@ Response auth_register(Context& c) {
 }
 
 Response auth_register_form(Context& c) {
-    if (auto refused = registration_refused(c)) return *refused;
     std::string first = text::trim(c.params.get("first_name")), last = text::trim(c.params.get("last_name"));
     std::string email = text::to_lower(text::trim(c.params.get("email")));
     std::string password = c.params.get("password");

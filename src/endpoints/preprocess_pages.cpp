@@ -23,11 +23,6 @@ Json::Value redirect_message(const std::string& message) {
     return v;
 }
 
-Response denied(Context& c, const std::string& what) {
-    log::warn("pre_process: user " + std::to_string(c.user_id()) + " refused: " + what);
-    return Response::error("access denied: only administrators can " + what);
-}
-
 int64_t requested_pre_process(Context& c) {
     int64_t id = c.params.get_int("id", 0);
     return id > 0 ? id : c.params.get_int("pre_process_id", 0);
@@ -68,7 +63,6 @@ Response error_list(const std::vector<std::string>& errors) {
 }  // namespace
 
 Response pre_process_index(Context& c) {
-    if (!c.is_admin()) return c.admin_only_denied();
     Json::Value d(Json::objectValue);
     Json::Value rows(Json::arrayValue);
     for (const auto& p : model::all_pre_processes(c.db)) {
@@ -85,12 +79,10 @@ Response pre_process_index(Context& c) {
 }
 
 Response pre_process_add(Context& c) {
-    if (!c.is_admin()) return denied(c, "create pre-processes");
     return form_page(c, model::PreProcessRow{}, false);
 }
 
 Response pre_process_add_form(Context& c) {
-    if (!c.is_admin()) return denied(c, "create pre-processes");
     std::vector<std::string> errors;
     model::PreProcessRow p = from_form(c, errors);
     if (!errors.empty()) return error_list(errors);
@@ -103,14 +95,12 @@ Response pre_process_add_form(Context& c) {
 }
 
 Response pre_process_edit(Context& c) {
-    if (!c.is_admin()) return denied(c, "change pre-processes");
     auto p = model::pre_process_by_id(c.db, requested_pre_process(c));
     if (!p) return Response::error("pre-process not found");
     return form_page(c, *p, true);
 }
 
 Response pre_process_edit_form(Context& c) {
-    if (!c.is_admin()) return denied(c, "change pre-processes");
     std::vector<std::string> errors;
     model::PreProcessRow p = from_form(c, errors);
     if (!model::pre_process_by_id(c.db, p.id)) errors.push_back("pre-process not found");
@@ -121,7 +111,6 @@ Response pre_process_edit_form(Context& c) {
 }
 
 Response pre_process_confirm(Context& c) {
-    if (!c.is_admin()) return denied(c, "delete pre-processes");
     auto p = model::pre_process_by_id(c.db, requested_pre_process(c));
     if (!p) return Response::error("pre-process not found");
     Json::Value d(Json::objectValue);
@@ -131,7 +120,6 @@ Response pre_process_confirm(Context& c) {
 }
 
 Response pre_process_delete(Context& c) {
-    if (!c.is_admin()) return denied(c, "delete pre-processes");
     int64_t id = requested_pre_process(c);
     if (!model::pre_process_by_id(c.db, id)) return Response::error("pre-process not found");
     model::delete_pre_process(c.db, id);
@@ -142,16 +130,17 @@ Response pre_process_delete(Context& c) {
 Response pre_process_permission(Context& c) {
     int64_t id = requested_pre_process(c);
     auto p = model::pre_process_by_id(c.db, id);
-    if (!p || !c.perm().can_modify_pre_process(id)) return Response::message("access denied");
+    if (!p) return Response::error("pre-process " + std::to_string(id) + " not found");
     return access_grants_page(c, "pre_process", id, p->name, "pre_process/permission");
 }
 
 Response pre_process_change_permission(Context& c) {
     int64_t id = requested_pre_process(c);
     int64_t group = c.params.get_int("group_id", 0);
+    if (!model::pre_process_by_id(c.db, id)) return Response::error("pre-process " + std::to_string(id) + " not found");
+    if (group <= 0) return Response::error("pre_process/change_permission: group_id needed");
     auto role = model::group_role(c.db, group);
-    if (!model::pre_process_by_id(c.db, id) || !role || !c.perm().can_modify_pre_process(id))
-        return Response::message("access denied");
+    if (!role) return Response::error("group " + std::to_string(group) + " not found");
     bool granted = model::toggle_access(c.db, group, "pre_process", id);
     c.audit(granted ? "pre_process_grant" : "pre_process_revoke", "pre_process", id, "group " + std::to_string(group));
     return Response::message("c" + std::to_string(id) + ": access 'access' " + (granted ? "granted to '" : "deleted to '") +

@@ -78,7 +78,7 @@ Response sample_set_custom(Context& c) {
         set.first_name = r.first_name;
         set.last_name = r.last_name;
         set.name = r.set_name;
-        std::string set_name = model::display_name(set, c.perm().can_view_info(set.id), c.is_admin());
+        std::string set_name = model::display_name(set, c.perm().can_view_info(set.id), c.perm().is_admin());
         bool checked = std::find(kept.begin(), kept.end(), r.results_file_id) != kept.end();
         if (!checked && !matches(words, r.filename + " " + r.info + " " + set_name + " " + r.config_name)) continue;
         seen[r.results_file_id] = true;
@@ -244,7 +244,7 @@ Response sample_set_multi_sample_stats(Context& c) {
         for (int64_t s : model::sets_holding_file(c.db, rec.sequence_file_id))
             if (c.perm().can_view_sample_set(s))
                 if (auto info = model::set_info(c.db, s))
-                    sets += (sets.empty() ? "" : ", ") + model::display_name(*info, c.perm().can_view_info(s), c.is_admin());
+                    sets += (sets.empty() ? "" : ", ") + model::display_name(*info, c.perm().can_view_info(s), c.perm().is_admin());
         auto config = result && result->config_id ? model::config_by_id(c.db, *result->config_id) : std::nullopt;
         std::vector<std::string> cells = {sets, rec.filename, config ? config->name : ""};
         auto path = result && result->data_file ? jobs::stored_result_path(c.cfg, *result->data_file) : std::nullopt;

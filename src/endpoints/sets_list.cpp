@@ -187,7 +187,7 @@ Response sample_set_all(Context& c) {
     if (has_next) rows.pop_back();
     std::vector<int64_t> ids = ids_of(rows);
     std::set<int64_t> anon = model::sets_granted_to(c.db, ids, q.anon_groups);
-    std::set<int64_t> admin = c.is_admin() ? std::set<int64_t>(ids.begin(), ids.end())
+    std::set<int64_t> admin = c.perm().is_admin() ? std::set<int64_t>(ids.begin(), ids.end())
                                            : model::sets_granted_to(c.db, ids, c.perm().perm_groups("admin"));
     c.audit("list", "sample_set", std::nullopt,
             "type=" + type + " filter=" + filter + " page=" + (page ? std::to_string(*page) : "all") + " rows=" +
@@ -203,7 +203,7 @@ Response sample_set_all(Context& c) {
     Json::Value admins(Json::arrayValue);
     for (int64_t id : admin) admins.append(static_cast<Json::Int64>(id));
     v["admin_permissions"] = admins;
-    v["isAdmin"] = c.is_admin();
+    v["isAdmin"] = c.perm().is_admin();
     v["reverse"] = q.reverse;
     v["step"] = static_cast<Json::Int64>(kStep);
     v["page"] = static_cast<Json::Int64>(page.value_or(0));
