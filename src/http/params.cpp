@@ -73,7 +73,7 @@ static std::string check(const ParamSpec& s, const std::string& v, Json::Value* 
             return v.empty() || text::is_date(v) ? "" : "must be a date written YYYY-MM-DD";
         case Type::Json: {
             std::string err;
-            if (!json_parse(v, *json_out, &err)) return "is not valid JSON";
+            if (!json_parse(v, *json_out, &err)) return "is not valid JSON: " + err;
             return "";
         }
     }

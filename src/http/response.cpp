@@ -4,6 +4,7 @@
 #include <memory>
 #include <sstream>
 
+#include "util/json.h"
 #include "util/text.h"
 
 namespace vidjil::http {
@@ -75,16 +76,9 @@ std::string json_pretty(const Json::Value& v) {
 }
 
 bool json_parse(const std::string& t, Json::Value& out, std::string* error) {
-    Json::CharReaderBuilder b;
-    Json::CharReaderBuilder::strictMode(&b.settings_);
-    b["allowSpecialFloats"] = true;  // .vidjil files written by Python may hold NaN/Infinity
-    b["failIfExtra"] = true;
-    b["rejectDupKeys"] = false;
-    std::unique_ptr<Json::CharReader> r(b.newCharReader());
-    std::string err;
-    bool ok = r->parse(t.data(), t.data() + t.size(), &out, &err);
-    if (!ok && error) *error = err;
-    return ok;
+    json::ParseOptions o;
+    o.container_root = true;
+    return json::parse(t, out, error, o);
 }
 
 Response Response::json_text(const Json::Value& v, int status) {

@@ -38,7 +38,8 @@ struct Response {
 const char* status_text(int status);
 std::string json_compact(const Json::Value& v);
 std::string json_pretty(const Json::Value& v);
-// Strict parse of a JSON document; false (and an error text) when it is not valid JSON.
+// A JSON object or array from a client, through the one reader (json::parse, depth-limited);
+// false (and an error text a person understands) when it is not valid JSON.
 bool json_parse(const std::string& text, Json::Value& out, std::string* error = nullptr);
 
 }  // namespace vidjil::http

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "align/align.h"
+#include "util/json.h"
 
 using namespace vidjil::align;
 
@@ -41,11 +42,9 @@ void check_star(const std::vector<std::string>& in) {
 }
 
 Json::Value parse_json(const std::string& text) {
-    Json::CharReaderBuilder b;
-    std::unique_ptr<Json::CharReader> r(b.newCharReader());
     Json::Value v;
     std::string err;
-    CPPUNIT_ASSERT_MESSAGE(text, r->parse(text.data(), text.data() + text.size(), &v, &err));
+    CPPUNIT_ASSERT_MESSAGE(text + ": " + err, vidjil::json::parse(text, v, &err));
     return v;
 }
 

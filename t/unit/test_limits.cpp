@@ -1,0 +1,93 @@
+// Unit tests of the input limits (issue 9): the one JSON reader's depth and size limits, as seen
+// by its callers (typed parameters, result files, uploaded analyses).
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <string>
+
+#include "http/params.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "util/json.h"
+#include "vidjil/vidjil_file.h"
+
+using namespace vidjil;
+
+namespace {
+std::string nested(size_t depth, const std::string& inner = "1") {
+    return std::string(depth, '[') + inner + std::string(depth, ']');
+}
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+}  // namespace
+
+class JsonLimitsTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(JsonLimitsTest);
+    CPPUNIT_TEST(reader_depth);
+    CPPUNIT_TEST(reader_size_and_syntax);
+    CPPUNIT_TEST(deep_parameter_is_400);
+    CPPUNIT_TEST(deep_file_is_format_error);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void reader_depth() {
+        Json::Value v;
+        std::string err;
+        CPPUNIT_ASSERT(json::parse(nested(json::kMaxDepth), v, &err));
+        CPPUNIT_ASSERT(v.isArray());
+        // Brackets inside strings do not count.
+        CPPUNIT_ASSERT(json::parse("{\"a\":\"" + std::string(5000, '[') + "\"}", v, &err));
+        for (size_t depth : {json::kMaxDepth + 1, size_t(1500), size_t(100000)}) {
+            err.clear();
+            CPPUNIT_ASSERT(!json::parse(nested(depth), v, &err));
+            CPPUNIT_ASSERT_MESSAGE(err, contains(err, "nested more than 256 levels"));
+            CPPUNIT_ASSERT(!json::parse("{\"k\":" + nested(depth) + "}", v, &err));
+        }
+        json::ParseOptions shallow;
+        shallow.max_depth = 2;
+        CPPUNIT_ASSERT(json::parse("[[1]]", v, &err, shallow));
+        CPPUNIT_ASSERT(!json::parse("[[[1]]]", v, &err, shallow));
+    }
+    void reader_size_and_syntax() {
+        Json::Value v;
+        std::string err;
+        json::ParseOptions small;
+        small.max_bytes = 10;
+        CPPUNIT_ASSERT(json::parse("[1,2,3]", v, &err, small));
+        CPPUNIT_ASSERT(!json::parse("[1,2,3,4,5,6]", v, &err, small));
+        CPPUNIT_ASSERT_MESSAGE(err, contains(err, "too large"));
+        CPPUNIT_ASSERT(!json::parse("{\"a\":1} x", v, &err));
+        CPPUNIT_ASSERT_MESSAGE(err, contains(err, "invalid JSON") && contains(err, "line 1"));
+        CPPUNIT_ASSERT(json::parse("[NaN, Infinity]", v, &err));  // as Python writes them
+        CPPUNIT_ASSERT(json::parse("{\"a\":1,\"a\":2}", v, &err));
+        CPPUNIT_ASSERT_EQUAL(2, v["a"].asInt());
+        CPPUNIT_ASSERT(!json::parse("[1] // c", v, &err));
+        // Parameters must be an object or an array (handlers index into them); files need not.
+        CPPUNIT_ASSERT(!http::json_parse("5", v, &err));
+        CPPUNIT_ASSERT_EQUAL(std::string("k"), files::parse_json("\"k\"", "key").asString());
+    }
+    void deep_parameter_is_400() {
+        for (std::string name : {"data", "keys"}) {
+            http::Request r;
+            r.query[name] = {nested(1500)};
+            try {
+                http::Params::validate(r, {http::opt(name, http::Type::Json)});
+                CPPUNIT_FAIL("deeply nested JSON accepted");
+            } catch (const http::BadRequest& e) {
+                CPPUNIT_ASSERT_EQUAL(400, e.status());
+                CPPUNIT_ASSERT_MESSAGE(e.what(), contains(e.what(), "Parameter '" + name + "' is not valid JSON"));
+                CPPUNIT_ASSERT_MESSAGE(e.what(), contains(e.what(), "nested"));
+            }
+            r.query[name] = {nested(20)};
+            CPPUNIT_ASSERT(http::Params::validate(r, {http::opt(name, http::Type::Json)}).json(name).isArray());
+        }
+    }
+    void deep_file_is_format_error() {
+        try {
+            files::parse_json("{\"a\":" + nested(1500) + "}", "analysis");
+            CPPUNIT_FAIL("deeply nested JSON accepted");
+        } catch (const files::FormatError& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(), contains(e.what(), "analysis: the JSON document is nested"));
+        }
+        CPPUNIT_ASSERT_THROW(files::parse_vidjil(nested(3000), "result"), files::FormatError);
+    }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(JsonLimitsTest);
