@@ -183,6 +183,10 @@ Request Request::from_env(const std::map<std::string, std::string>& e, const Lim
     if (!text::valid_utf8(raw)) throw BadRequest("The address is not valid UTF-8.");
     r.path = normalize_path(raw);
     r.query_string = get("QUERY_STRING");
+    if (r.query_string.size() > kMaxQueryString)
+        throw BadRequest("The address is too long (at most " + std::to_string(kMaxQueryString) +
+                             " bytes of parameters in the address): send the parameters in a POST body.",
+                         414);
     r.content_type = get("CONTENT_TYPE");
     std::string cl = get("CONTENT_LENGTH");
     if (!cl.empty()) {

@@ -28,6 +28,11 @@ struct UploadedFile {
     std::string field, filename, content_type, data;
 };
 
+// Longest query string accepted (bytes): answered 414 beyond. nginx's large_client_header_buffers
+// (nginx/*.conf) lets any request line with such a query string through and answers the same 414
+// for longer ones; much more would not fit nginx's 64 KB FastCGI parameter record.
+inline constexpr size_t kMaxQueryString = 16384;
+
 // Limits applied while parsing, from the configuration.
 struct Limits {
     size_t max_body = 16u << 20;       // bytes of a non-streamed body
