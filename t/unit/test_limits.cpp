@@ -2,6 +2,7 @@
 // by its callers (typed parameters, result files, uploaded analyses).
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <map>
 #include <string>
 
 #include "http/params.h"
@@ -25,6 +26,7 @@ class JsonLimitsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(reader_size_and_syntax);
     CPPUNIT_TEST(deep_parameter_is_400);
     CPPUNIT_TEST(deep_file_is_format_error);
+    CPPUNIT_TEST(query_string_limit);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -88,6 +90,20 @@ public:
             CPPUNIT_ASSERT_MESSAGE(e.what(), contains(e.what(), "analysis: the JSON document is nested"));
         }
         CPPUNIT_ASSERT_THROW(files::parse_vidjil(nested(3000), "result"), files::FormatError);
+    }
+    void query_string_limit() {
+        http::Limits limits;
+        std::map<std::string, std::string> env{{"REQUEST_METHOD", "GET"}, {"DOCUMENT_URI", "/vidjil/x"}};
+        env["QUERY_STRING"] = "a=" + std::string(http::kMaxQueryString - 2, 'x');
+        CPPUNIT_ASSERT_EQUAL(http::kMaxQueryString - 2, http::Request::from_env(env, limits).query["a"][0].size());
+        env["QUERY_STRING"] += "x";
+        try {
+            http::Request::from_env(env, limits);
+            CPPUNIT_FAIL("long query string accepted");
+        } catch (const http::BadRequest& e) {
+            CPPUNIT_ASSERT_EQUAL(414, e.status());
+            CPPUNIT_ASSERT_MESSAGE(e.what(), contains(e.what(), "address is too long"));
+        }
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(JsonLimitsTest);
