@@ -51,3 +51,15 @@ def test_deeply_nested_json_parameters_are_400(env):
     # A normally nested value still works.
     ok = c.get("/vidjil/sample_set/auto_complete", query={"keys": '["a"]'})
     assert ok.status == 200, ok
+
+
+def test_filter_words_and_id_lists_are_capped(env):
+    c = _logged_in(env)
+    ok = c.get("/vidjil/sample_set/all", query={"type": "patient", "filter": " ".join("w%d" % i for i in range(20))})
+    assert ok.status == 200, ok
+    a = c.get("/vidjil/sample_set/all", query={"type": "patient", "filter": " ".join("w%d" % i for i in range(21))})
+    assert a.status == 400, a
+    j = a.json()
+    assert j["success"] == "false" and "too many words (at most 20)" in j["message"], a
+    b = c.get("/vidjil/sample_set/all", query={"type": "patient", "filter": " ".join("#t%d" % i for i in range(30))})
+    assert b.status == 400, b

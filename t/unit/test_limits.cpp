@@ -27,6 +27,7 @@ class JsonLimitsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(deep_parameter_is_400);
     CPPUNIT_TEST(deep_file_is_format_error);
     CPPUNIT_TEST(query_string_limit);
+    CPPUNIT_TEST(list_parameter_limit);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -103,6 +104,21 @@ public:
         } catch (const http::BadRequest& e) {
             CPPUNIT_ASSERT_EQUAL(414, e.status());
             CPPUNIT_ASSERT_MESSAGE(e.what(), contains(e.what(), "address is too long"));
+        }
+    }
+    void list_parameter_limit() {
+        http::Request r;
+        r.query["ids"] = std::vector<std::string>(http::kMaxListValues, "7");
+        http::Params ok = http::Params::validate(r, {http::opt("ids", http::Type::Id)});
+        CPPUNIT_ASSERT_EQUAL(http::kMaxListValues, ok.int_list("ids").size());
+        r.query["ids"].push_back("8");
+        http::Params big = http::Params::validate(r, {http::opt("ids", http::Type::Id)});
+        try {
+            big.int_list("ids");
+            CPPUNIT_FAIL("1001 ids accepted");
+        } catch (const http::BadRequest& e) {
+            CPPUNIT_ASSERT_EQUAL(400, e.status());
+            CPPUNIT_ASSERT_MESSAGE(e.what(), contains(e.what(), "Parameter 'ids' has too many values"));
         }
     }
 };
