@@ -160,9 +160,7 @@ bool Permissions::can_view_file(int64_t f) {
 bool Permissions::can_use_config(int64_t c) {
     return is_admin() || get_permission("read", "config", c) || get_permission("admin", "config", c);
 }
-bool Permissions::can_create_config() { return is_admin() || get_permission("create_config", "config", 0); }
 bool Permissions::can_modify_config(int64_t c) { return is_admin() || get_permission("admin", "config", c); }
-bool Permissions::can_create_pre_process() { return is_admin() || get_permission("create", "pre_process", 0); }
 bool Permissions::can_modify_pre_process(int64_t p) { return is_admin() || get_permission("admin", "pre_process", p); }
 bool Permissions::can_view_group(int64_t g) { return is_admin() || get_permission("read", "auth_group", g); }
 bool Permissions::can_modify_group(int64_t g) { return is_admin() || get_permission("admin", "auth_group", g); }
