@@ -61,6 +61,16 @@ std::string Response::cgi_head() const {
     return out;
 }
 
+std::string content_disposition(const std::string& filename) {
+    std::string name = filename.empty() ? "download" : filename;
+    std::string ascii;
+    for (char ch : name) {
+        unsigned char u = static_cast<unsigned char>(ch);
+        ascii.push_back(u < 0x20 || u >= 0x7F || ch == '"' || ch == '\\' ? '_' : ch);
+    }
+    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + text::url_encode(name);
+}
+
 std::string json_compact(const Json::Value& v) {
     Json::StreamWriterBuilder b;
     b["indentation"] = "";

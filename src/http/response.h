@@ -35,6 +35,10 @@ struct Response {
     static Response message(const std::string& message);  // {"message":m}
 };
 
+// The one Content-Disposition builder: `attachment; filename="<ASCII>"; filename*=UTF-8''<exact>`
+// (RFC 6266 / 5987): control, non-ASCII, '"' and '\\' become '_' in the ASCII name, which
+// cannot break the header; an empty name is "download".
+std::string content_disposition(const std::string& filename);
 const char* status_text(int status);
 std::string json_compact(const Json::Value& v);
 std::string json_pretty(const Json::Value& v);

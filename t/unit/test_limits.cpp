@@ -123,3 +123,59 @@ public:
     }
 };
 CPPUNIT_TEST_SUITE_REGISTRATION(JsonLimitsTest);
+
+// One of each (issue 9): the one send-file path and the one Content-Disposition builder.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "app/app.h"
+
+class OneOfEachTest : public CppUnit::TestFixture {
+    CPPUNIT_TEST_SUITE(OneOfEachTest);
+    CPPUNIT_TEST(content_disposition);
+    CPPUNIT_TEST(attach_file_any_name);
+    CPPUNIT_TEST_SUITE_END();
+
+public:
+    void content_disposition() {
+        CPPUNIT_ASSERT_EQUAL(std::string("attachment; filename=\"a b.fa\"; filename*=UTF-8''a%20b.fa"),
+                             http::content_disposition("a b.fa"));
+        std::string h = http::content_disposition("x\"\r\nSet-Cookie: y\\\xC3\xA9.fa");
+        CPPUNIT_ASSERT(h.find('\r') == std::string::npos && h.find('\n') == std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::string("attachment; filename=\"x___Set-Cookie: y___.fa\"; "
+                                         "filename*=UTF-8''x%22%0D%0ASet-Cookie%3A%20y%5C%C3%A9.fa"),
+                             h);
+        CPPUNIT_ASSERT(contains(http::content_disposition(""), "filename=\"download\""));
+    }
+    void attach_file_any_name() {
+        char tmpl[] = "/tmp/vidjil-attach-XXXXXX";
+        std::string dir = mkdtemp(tmpl);
+        std::string name = "a b#?%;\xC3\xA9=.fa";
+        std::string path = dir + "/sub/" + name;
+        mkdir((dir + "/sub").c_str(), 0700);
+        std::ofstream(path) << "ACGT";
+        http::Response r;
+        CPPUNIT_ASSERT(app::attach_file(r, path, dir, "/vidjil-sequences"));
+        CPPUNIT_ASSERT_EQUAL(std::string("/vidjil-sequences/sub/a%20b%23%3F%25%3B%C3%A9=.fa"), r.get_header("X-Accel-Redirect"));
+        CPPUNIT_ASSERT_EQUAL(std::string(), r.get_header(app::kStreamFile));
+        // No accel location, or a file outside the root: streamed by the program.
+        http::Response s;
+        CPPUNIT_ASSERT(app::attach_file(s, path, dir, ""));
+        CPPUNIT_ASSERT_EQUAL(path, s.get_header(app::kStreamFile));
+        CPPUNIT_ASSERT_EQUAL(std::string("4"), s.get_header("Content-Length"));
+        http::Response o;
+        CPPUNIT_ASSERT(app::attach_file(o, path, "/elsewhere", "/vidjil-sequences/"));
+        CPPUNIT_ASSERT_EQUAL(std::string(), o.get_header("X-Accel-Redirect"));
+        http::Response m;
+        CPPUNIT_ASSERT(!app::attach_file(m, dir + "/missing", dir, "/vidjil-sequences/"));
+        CPPUNIT_ASSERT(!app::attach_file(m, dir + "/sub", dir, "/vidjil-sequences/"));  // a directory
+        CPPUNIT_ASSERT(m.headers.empty());
+        std::remove(path.c_str());
+        rmdir((dir + "/sub").c_str());
+        rmdir(dir.c_str());
+    }
+};
+CPPUNIT_TEST_SUITE_REGISTRATION(OneOfEachTest);
