@@ -72,6 +72,7 @@ void parse_urlencoded(std::string_view s, ParamMap& out, const Limits& limits);
 std::map<std::string, std::string> parse_cookies(std::string_view header);
 // The boundary of a multipart/form-data content type, "" if absent.
 std::string multipart_boundary(std::string_view content_type);
+// A whole in-memory multipart body (small forms), read by the streaming MultipartReader.
 void parse_multipart(std::string_view body, const std::string& boundary, ParamMap& fields,
                      std::vector<UploadedFile>& files, const Limits& limits);
 // One parameter of a header value such as `form-data; name="x"; filename="y"`.
