@@ -30,3 +30,6 @@ vidjil_admin_LDADD = $(VIDJIL_LIBS)
 
 dist_sql_DATA += sql/001-vidjil-schema.sql sql/002-vidjil-server-tables.sql
 EXTRA_DIST += sql/README
+
+# The one JSON reader (depth and size limits) for every JSON input.
+libvidjil_a_SOURCES += src/util/json.cpp src/util/json.h

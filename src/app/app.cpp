@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -24,6 +25,26 @@
 extern char** environ;
 
 namespace vidjil::app {
+
+bool attach_file(http::Response& r, const std::string& path, const std::string& root, const std::string& accel) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    std::string dir = root.empty() || text::ends_with(root, "/") ? root : root + "/";
+    if (!accel.empty() && !dir.empty() && text::starts_with(path, dir)) {
+        // nginx serves the file itself from its `internal` location: no copy through this process.
+        // It decodes the URI, so every segment is encoded; '=' (base64 padding of stored names)
+        // may stay as it is.
+        std::string uri = text::ends_with(accel, "/") ? accel : accel + "/";
+        auto parts = text::split(path.substr(dir.size()), '/');
+        for (size_t i = 0; i < parts.size(); ++i)
+            uri += (i ? "/" : "") + text::replace_all(text::url_encode(parts[i]), "%3D", "=");
+        r.set_header("X-Accel-Redirect", uri);
+        return true;
+    }
+    r.set_header("Content-Length", std::to_string(st.st_size));
+    r.set_header(kStreamFile, path);
+    return true;
+}
 
 using http::Response;
 

@@ -26,6 +26,13 @@ inline constexpr const char* kPathTail = "VIDJIL_PATH_TAIL";
 // set it after their permission checks; serve() streams the file in bounded chunks.
 inline constexpr const char* kStreamFile = "X-Vidjil-Stream-File";
 
+// THE way a handler sends a file, once every permission is checked (it sets Content-Type and
+// Content-Disposition itself, see http::content_disposition): nginx sends it (X-Accel-Redirect
+// to `accel` + the path below `root`, each segment URL-encoded so that any file name works) when
+// `accel` is set and `path` lies below `root`; otherwise serve() streams it from disk in bounded
+// chunks (kStreamFile). False (r untouched) when `path` is not a regular file.
+bool attach_file(http::Response& r, const std::string& path, const std::string& root, const std::string& accel);
+
 enum Method : unsigned { GET = 1, POST = 2, GET_POST = 3 };
 
 // ---- Who may call a route (api.md §1.7 and §3, model.md §2) ----------------------------------

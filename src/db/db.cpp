@@ -5,6 +5,7 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "config.h"
@@ -42,6 +43,8 @@ ConnectOptions ConnectOptions::from_config(const Config& cfg) {
     o.password = cfg.get("DB_PASSWORD");
     o.database = cfg.get("DB_NAME", "vidjil");
     o.connect_timeout = static_cast<unsigned>(cfg.get_int("DB_CONNECT_TIMEOUT", 5));
+    int64_t cache = cfg.get_int("DB_STATEMENT_CACHE", 64);
+    o.statement_cache = static_cast<size_t>(cache < 1 ? 1 : cache);
     return o;
 }
 
@@ -50,8 +53,9 @@ Connection::Connection(ConnectOptions opts) : opts_(std::move(opts)) {}
 Connection::~Connection() { reset(); }
 
 void Connection::reset() {
-    for (auto& kv : statements_) mysql_stmt_close(kv.second);
+    for (auto& kv : statements_) mysql_stmt_close(kv.second.stmt);
     statements_.clear();
+    recent_.clear();
     if (mysql_) mysql_close(mysql_);
     mysql_ = nullptr;
     in_tx_ = false;
@@ -118,7 +122,17 @@ void Connection::ensure() {
 
 st_mysql_stmt* Connection::prepare(const std::string& sql) {
     auto it = statements_.find(sql);
-    if (it != statements_.end()) return it->second;
+    if (it != statements_.end()) {
+        recent_.splice(recent_.begin(), recent_, it->second.use);
+        return it->second.stmt;
+    }
+    // Room for the new one: close the least recently used (never the one being prepared).
+    while (!recent_.empty() && statements_.size() >= std::max<size_t>(opts_.statement_cache, 1)) {
+        auto old = statements_.find(recent_.back());
+        mysql_stmt_close(old->second.stmt);
+        statements_.erase(old);
+        recent_.pop_back();
+    }
     MYSQL_STMT* st = mysql_stmt_init(mysql_);
     if (!st) fail("stmt_init", mysql_errno(mysql_), mysql_error(mysql_));
     if (mysql_stmt_prepare(st, sql.c_str(), sql.size()) != 0) {
@@ -127,7 +141,8 @@ st_mysql_stmt* Connection::prepare(const std::string& sql) {
         mysql_stmt_close(st);
         fail("prepare [" + sql.substr(0, 200) + "]", code, m);
     }
-    statements_[sql] = st;
+    recent_.push_front(sql);
+    statements_[sql] = Cached{st, recent_.begin()};
     return st;
 }
 

@@ -3,7 +3,9 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <list>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -87,6 +89,10 @@ struct ConnectOptions {
     std::string socket, host, user, password, database;
     unsigned port = 0;
     unsigned connect_timeout = 5;
+    // Prepared statements kept open per connection (DB_STATEMENT_CACHE): the least recently
+    // used is closed beyond it, so that a persistent process never holds an unbounded share of
+    // the server-wide max_prepared_stmt_count.
+    size_t statement_cache = 64;
     static ConnectOptions from_config(const Config& cfg);
 };
 
@@ -114,6 +120,8 @@ public:
     void commit();
     void rollback();
     bool in_transaction() const { return in_tx_; }
+    // Prepared statements currently open on this connection (at most opts.statement_cache).
+    size_t cached_statements() const { return statements_.size(); }
 
 private:
     st_mysql_stmt* prepare(const std::string& sql);
@@ -124,7 +132,13 @@ private:
 
     ConnectOptions opts_;
     st_mysql* mysql_ = nullptr;
-    std::map<std::string, st_mysql_stmt*> statements_;
+    // SQL text -> statement, and the texts from the most to the least recently used.
+    struct Cached {
+        st_mysql_stmt* stmt;
+        std::list<std::string>::iterator use;
+    };
+    std::unordered_map<std::string, Cached> statements_;
+    std::list<std::string> recent_;
     uint64_t last_insert_id_ = 0;
     bool in_tx_ = false;
     // When the link last answered, and whether ensure() trusted it without a ping since.

@@ -85,7 +85,5 @@ std::string read_log_tail(const std::string& path, size_t max, bool& truncated);
 // The page listing every group with a checkbox granting `access` on (table, id).
 Response access_grants_page(Context& c, const std::string& table, int64_t id, const std::string& name,
                             const std::string& page);
-// Content-Disposition: attachment with a file name that cannot break the header.
-void set_attachment(Response& r, const std::string& filename);
 
 }  // namespace vidjil::endpoints

@@ -30,42 +30,20 @@ std::optional<int64_t> requested_set(Context& c) {
     return std::nullopt;
 }
 
-void set_attachment(Response& r, const std::string& filename) {
-    std::string safe;
-    for (char ch : filename)
-        if (static_cast<unsigned char>(ch) >= 0x20 && ch != '"' && ch != '\\' && ch != '/' && ch != ';') safe.push_back(ch);
-    if (safe.empty()) safe = "download";
-    r.set_header("Content-Disposition", "attachment; filename=\"" + safe + "\"");
-}
-
 // Hands the file to nginx (X-Accel-Redirect into X_ACCEL_RESULTS) when it lies in DIR_RESULTS,
 // or marks it to be streamed by this process; `r` keeps its other headers.
-void attach_result_file(Context& c, Response& r, const std::string& path, off_t size) {
-    std::string accel = c.cfg.get("X_ACCEL_RESULTS");
-    std::string root = jobs::results_dir(c.cfg) + "/";
-    if (!accel.empty() && text::starts_with(path, root)) {
-        // nginx serves the file itself from its `internal` location: no copy through this process.
-        std::string uri = text::ends_with(accel, "/") ? accel : accel + "/";
-        auto parts = text::split(path.substr(root.size()), '/');
-        // '=' (base64 padding of stored names) stays as it is: nginx compares the path literally.
-        for (size_t i = 0; i < parts.size(); ++i) uri += (i ? "/" : "") + text::replace_all(text::url_encode(parts[i]), "%3D", "=");
-        r.set_header("X-Accel-Redirect", uri);
-        return;
-    }
-    r.set_header("Content-Length", std::to_string(size));
-    r.set_header(app::kStreamFile, path);
+bool attach_result_file(Context& c, Response& r, const std::string& path) {
+    return app::attach_file(r, path, jobs::results_dir(c.cfg), c.cfg.get("X_ACCEL_RESULTS"));
 }
 
 Response send_result_file(Context& c, const std::string& path, const std::string& download_name) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    Response r;
+    r.set_header("Content-Type", "application/octet-stream");
+    r.set_header("Content-Disposition", http::content_disposition(download_name));
+    if (!attach_result_file(c, r, path))
         return Response::error("file not found: " + fs::basename(path) +
                                    " is missing on the server (the administrator can restore it from a backup)",
                                404);
-    Response r;
-    r.set_header("Content-Type", "application/octet-stream");
-    set_attachment(r, download_name);
-    attach_result_file(c, r, path, st.st_size);
     return r;
 }
 
@@ -91,7 +69,7 @@ void data_headers(Context& c, Response& r) {
         r.set_header("Content-Type", "text/html; charset=UTF-8");
     } else {
         r.set_header("Content-Type", "application/json");
-        set_attachment(r, filename);
+        r.set_header("Content-Disposition", http::content_disposition(filename));
     }
 }
 
@@ -254,13 +232,9 @@ Response get_data(Context& c) {
         return r;
     };
     if (!entry.empty()) {
-        struct stat est {};
-        if (::stat(entry.c_str(), &est) == 0) {
-            Response r;
-            data_headers(c, r);
-            attach_result_file(c, r, entry, est.st_size);
-            return answered(std::move(r));
-        }
+        Response r;
+        data_headers(c, r);
+        if (attach_result_file(c, r, entry)) return answered(std::move(r));
         // Removed meanwhile by a sweep: build the answer here.
         try {
             body = injected_result(*path, config_id, config->command, records, std::move(fields));

@@ -20,7 +20,7 @@ Response analysis_answer(Context& c, const Json::Value& analysis) {
     std::string filename = c.params.get("filename");
     if (!filename.empty()) {
         r.set_header("Content-Type", "application/json");
-        set_attachment(r, filename);
+        r.set_header("Content-Disposition", http::content_disposition(filename));
     }
     return r;
 }

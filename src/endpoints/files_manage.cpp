@@ -24,33 +24,15 @@ std::optional<model::SequenceFile> modifiable_file(Context& c, int64_t id) {
 
 Response not_found() { return Response::error("file not found", 404); }
 
-// A file name for Content-Disposition: plain ASCII in filename=, the exact name in filename*.
-std::string disposition(const std::string& name) {
-    std::string ascii;
-    for (char ch : name) {
-        unsigned char u = static_cast<unsigned char>(ch);
-        ascii.push_back(u < 0x20 || u >= 0x7F || ch == '"' || ch == '\\' ? '_' : ch);
-    }
-    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + text::url_encode(name);
-}
-
-// The file as an attachment: nginx sends it when X_ACCEL_SEQUENCES names an `internal`
-// location mapped to DIR_SEQUENCES (X-Accel-Redirect); otherwise app::serve streams it from
-// disk in bounded chunks. The body never goes through memory whole.
+// The file as an attachment (app::attach_file): nginx sends it when X_ACCEL_SEQUENCES names an
+// `internal` location mapped to DIR_SEQUENCES; otherwise app::serve streams it from disk in
+// bounded chunks. The body never goes through memory whole.
 Response send_file(Context& c, const std::string& stored, const std::string& download_name) {
     Response r;
     r.set_header("Content-Type", "application/octet-stream");
-    r.set_header("Content-Disposition", disposition(download_name));
-    std::string accel = c.cfg.get("X_ACCEL_SEQUENCES");
-    if (!accel.empty()) {
-        r.set_header("X-Accel-Redirect", accel + (text::ends_with(accel, "/") ? "" : "/") + stored);
-        return r;
-    }
-    std::string path = sequences_dir(c) + "/" + stored;
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return not_found();
-    r.set_header("Content-Length", std::to_string(st.st_size));
-    r.set_header(app::kStreamFile, path);
+    r.set_header("Content-Disposition", http::content_disposition(download_name));
+    if (!app::attach_file(r, sequences_dir(c) + "/" + stored, sequences_dir(c), c.cfg.get("X_ACCEL_SEQUENCES")))
+        return not_found();
     return r;
 }
 

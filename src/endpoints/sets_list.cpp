@@ -55,6 +55,10 @@ std::vector<int64_t> ids_of(const std::vector<model::SetListRow>& rows) {
     return ids;
 }
 
+// Each word and tag of a filter is one SQL clause: a bounded number keeps the statement (and
+// the number of distinct prepared statements) small.
+constexpr size_t kMaxFilterWords = 20;
+
 void parse_filter(const std::string& filter, model::SetListQuery& q) {
     std::string f = text::replace_all(filter, "\t", " ");
     for (std::string w : text::split(f, ' ')) {
@@ -66,6 +70,8 @@ void parse_filter(const std::string& filter, model::SetListQuery& q) {
         } else {
             q.words.push_back(w);
         }
+        if (q.words.size() + q.tags.size() > kMaxFilterWords)
+            throw http::BadRequest("The filter has too many words (at most " + std::to_string(kMaxFilterWords) + ").");
     }
 }
 

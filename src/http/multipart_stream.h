@@ -1,6 +1,7 @@
 // A streaming multipart/form-data reader for uploads of many gigabytes: the body is read in
 // bounded chunks from a source and handed out part by part, so memory stays constant whatever
-// the size of the file (http::parse_multipart, which needs the whole body, is for small forms).
+// the size of the file. It is the only multipart parser: http::parse_multipart feeds it a small
+// form from memory.
 #pragma once
 #include <cstdint>
 #include <functional>

@@ -41,7 +41,10 @@ std::vector<std::string> Params::list(const std::string& name) const {
 
 std::vector<int64_t> Params::int_list(const std::string& name) const {
     std::vector<int64_t> out;
-    for (const auto& v : list(name))
+    std::vector<std::string> values = list(name);
+    if (values.size() > kMaxListValues)
+        throw BadRequest("Parameter '" + name + "' has too many values (at most " + std::to_string(kMaxListValues) + ").");
+    for (const auto& v : values)
         if (auto n = text::parse_int(v)) out.push_back(*n);
     return out;
 }
@@ -73,7 +76,7 @@ static std::string check(const ParamSpec& s, const std::string& v, Json::Value* 
             return v.empty() || text::is_date(v) ? "" : "must be a date written YYYY-MM-DD";
         case Type::Json: {
             std::string err;
-            if (!json_parse(v, *json_out, &err)) return "is not valid JSON";
+            if (!json_parse(v, *json_out, &err)) return "is not valid JSON: " + err;
             return "";
         }
     }

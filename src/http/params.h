@@ -45,6 +45,9 @@ inline ParamSpec req(std::string n, Type t = Type::Text, From f = From::Any, siz
     return ParamSpec{std::move(n), t, true, f, max};
 }
 
+// Most values a list parameter (ids=1&ids=2...) may carry.
+inline constexpr size_t kMaxListValues = 1000;
+
 // The validated parameters of one request.
 class Params {
 public:
@@ -55,6 +58,8 @@ public:
     int64_t get_int(const std::string& name, int64_t fallback) const;
     bool get_bool(const std::string& name, bool fallback = false) const;
     std::vector<std::string> list(const std::string& name) const;
+    // The whole numbers among the values; throws BadRequest (400) beyond kMaxListValues (each
+    // becomes an SQL IN-list placeholder).
     std::vector<int64_t> int_list(const std::string& name) const;
     const Json::Value& json(const std::string& name) const;
 

@@ -1,8 +1,11 @@
 // Implementation of request parsing (see request.h).
 #include "http/request.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstring>
 
+#include "http/multipart_stream.h"
 #include "util/text.h"
 
 namespace vidjil::http {
@@ -114,49 +117,34 @@ std::string multipart_boundary(std::string_view content_type) {
     return b;
 }
 
+// Small forms go through the same streaming reader as uploads, fed from memory: one parser.
 void parse_multipart(std::string_view body, const std::string& boundary, ParamMap& fields,
                      std::vector<UploadedFile>& files, const Limits& limits) {
-    if (boundary.empty()) throw BadRequest("Malformed form: the multipart boundary is missing.");
-    const std::string delim = "--" + boundary;
-    size_t pos = body.find(delim);
-    if (pos == std::string_view::npos) throw BadRequest("Malformed form: no part found.");
-    for (;;) {
-        pos += delim.size();
-        if (body.substr(pos, 2) == "--") return;  // closing delimiter
-        if (body.substr(pos, 2) != "\r\n") throw BadRequest("Malformed form: bad part delimiter.");
-        pos += 2;
-        size_t hend = body.find("\r\n\r\n", pos);
-        if (hend == std::string_view::npos || hend - pos > limits.max_part_headers)
-            throw BadRequest("Malformed form: part headers are missing or too large.");
-        std::string_view headers = body.substr(pos, hend - pos);
-        size_t data_start = hend + 4;
-        size_t next = body.find("\r\n" + delim, data_start);
-        if (next == std::string_view::npos) throw BadRequest("Malformed form: truncated part.");
-        std::string name, filename, ctype;
-        bool has_filename = false;
-        for (const std::string& line : text::split(headers, '\n')) {
-            std::string l = text::trim(line);
-            size_t colon = l.find(':');
-            if (colon == std::string::npos) continue;
-            std::string hname = text::to_lower(text::trim(l.substr(0, colon)));
-            std::string hvalue = text::trim(l.substr(colon + 1));
-            if (hname == "content-disposition") {
-                name = header_param(hvalue, "name");
-                has_filename = hvalue.find("filename=") != std::string::npos;
-                filename = header_param(hvalue, "filename");
-            } else if (hname == "content-type") {
-                ctype = hvalue;
-            }
-        }
-        std::string_view data = body.substr(data_start, next - data_start);
-        if (has_filename) {
-            if (!text::valid_utf8(filename) || text::has_control_chars(filename))
+    size_t pos = 0;
+    MultipartReader::Limits ml;
+    ml.max_header_bytes = limits.max_part_headers;
+    ml.max_parts = limits.max_params;
+    ml.max_field_bytes = limits.max_value;
+    MultipartReader reader(
+        [&body, &pos](char* buf, size_t n) {
+            size_t k = std::min(n, body.size() - pos);
+            std::memcpy(buf, body.data() + pos, k);
+            pos += k;
+            return k;
+        },
+        boundary, ml);
+    PartHeaders part;
+    while (reader.next_part(part)) {
+        if (part.is_file) {
+            if (!text::valid_utf8(part.filename) || text::has_control_chars(part.filename))
                 throw BadRequest("The uploaded file name is not valid text.");
-            files.push_back({name, filename, ctype, std::string(data)});
-        } else if (!name.empty()) {
-            add_param(fields, name, std::string(data), limits);
+            UploadedFile f{part.name, part.filename, part.content_type, ""};
+            for (std::string_view chunk = reader.next_chunk(); !chunk.empty(); chunk = reader.next_chunk())
+                f.data.append(chunk);
+            files.push_back(std::move(f));
+        } else {
+            add_param(fields, part.name, reader.read_field(), limits);
         }
-        pos = next + 2;
     }
 }
 
@@ -183,6 +171,10 @@ Request Request::from_env(const std::map<std::string, std::string>& e, const Lim
     if (!text::valid_utf8(raw)) throw BadRequest("The address is not valid UTF-8.");
     r.path = normalize_path(raw);
     r.query_string = get("QUERY_STRING");
+    if (r.query_string.size() > kMaxQueryString)
+        throw BadRequest("The address is too long (at most " + std::to_string(kMaxQueryString) +
+                             " bytes of parameters in the address): send the parameters in a POST body.",
+                         414);
     r.content_type = get("CONTENT_TYPE");
     std::string cl = get("CONTENT_LENGTH");
     if (!cl.empty()) {

@@ -28,6 +28,11 @@ struct UploadedFile {
     std::string field, filename, content_type, data;
 };
 
+// Longest query string accepted (bytes): answered 414 beyond. nginx's large_client_header_buffers
+// (nginx/*.conf) lets any request line with such a query string through and answers the same 414
+// for longer ones; much more would not fit nginx's 64 KB FastCGI parameter record.
+inline constexpr size_t kMaxQueryString = 16384;
+
 // Limits applied while parsing, from the configuration.
 struct Limits {
     size_t max_body = 16u << 20;       // bytes of a non-streamed body
@@ -67,6 +72,7 @@ void parse_urlencoded(std::string_view s, ParamMap& out, const Limits& limits);
 std::map<std::string, std::string> parse_cookies(std::string_view header);
 // The boundary of a multipart/form-data content type, "" if absent.
 std::string multipart_boundary(std::string_view content_type);
+// A whole in-memory multipart body (small forms), read by the streaming MultipartReader.
 void parse_multipart(std::string_view body, const std::string& boundary, ParamMap& fields,
                      std::vector<UploadedFile>& files, const Limits& limits);
 // One parameter of a header value such as `form-data; name="x"; filename="y"`.

@@ -4,6 +4,8 @@
 #include <memory>
 #include <sstream>
 
+#include "render/template.h"
+#include "util/json.h"
 #include "util/text.h"
 
 namespace vidjil::http {
@@ -37,6 +39,7 @@ const char* status_text(int s) {
         case 405: return "Method Not Allowed";
         case 409: return "Conflict";
         case 413: return "Payload Too Large";
+        case 414: return "URI Too Long";
         case 415: return "Unsupported Media Type";
         case 429: return "Too Many Requests";
         case 500: return "Internal Server Error";
@@ -59,19 +62,17 @@ std::string Response::cgi_head() const {
     return out;
 }
 
-std::string msg_value(const std::string& value) {
-    std::string out;
-    out.reserve(value.size());
-    for (char ch : value) {
-        switch (ch) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += ch;
-        }
+// Through the one HTML escaper (mustache's, as in every template).
+std::string msg_value(const std::string& value) { return render::html_escape(value); }
+
+std::string content_disposition(const std::string& filename) {
+    std::string name = filename.empty() ? "download" : filename;
+    std::string ascii;
+    for (char ch : name) {
+        unsigned char u = static_cast<unsigned char>(ch);
+        ascii.push_back(u < 0x20 || u >= 0x7F || ch == '"' || ch == '\\' ? '_' : ch);
     }
-    return out;
+    return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + text::url_encode(name);
 }
 
 std::string json_compact(const Json::Value& v) {
@@ -90,16 +91,9 @@ std::string json_pretty(const Json::Value& v) {
 }
 
 bool json_parse(const std::string& t, Json::Value& out, std::string* error) {
-    Json::CharReaderBuilder b;
-    Json::CharReaderBuilder::strictMode(&b.settings_);
-    b["allowSpecialFloats"] = true;  // .vidjil files written by Python may hold NaN/Infinity
-    b["failIfExtra"] = true;
-    b["rejectDupKeys"] = false;
-    std::unique_ptr<Json::CharReader> r(b.newCharReader());
-    std::string err;
-    bool ok = r->parse(t.data(), t.data() + t.size(), &out, &err);
-    if (!ok && error) *error = err;
-    return ok;
+    json::ParseOptions o;
+    o.container_root = true;
+    return json::parse(t, out, error, o);
 }
 
 Response Response::json_text(const Json::Value& v, int status) {

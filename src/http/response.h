@@ -40,10 +40,15 @@ struct Response {
 // Every message that quotes such a value goes through this one helper.
 std::string msg_value(const std::string& value);
 
+// The one Content-Disposition builder: `attachment; filename="<ASCII>"; filename*=UTF-8''<exact>`
+// (RFC 6266 / 5987): control, non-ASCII, '"' and '\\' become '_' in the ASCII name, which
+// cannot break the header; an empty name is "download".
+std::string content_disposition(const std::string& filename);
 const char* status_text(int status);
 std::string json_compact(const Json::Value& v);
 std::string json_pretty(const Json::Value& v);
-// Strict parse of a JSON document; false (and an error text) when it is not valid JSON.
+// A JSON object or array from a client, through the one reader (json::parse, depth-limited);
+// false (and an error text a person understands) when it is not valid JSON.
 bool json_parse(const std::string& text, Json::Value& out, std::string* error = nullptr);
 
 }  // namespace vidjil::http

@@ -57,10 +57,6 @@ std::optional<SequenceFile> sequence_file_get(db::Connection& db, int64_t id) {
     return f;
 }
 
-std::optional<db::Row> sequence_file_row(db::Connection& db, int64_t id) {
-    return db.query_one(std::string("SELECT ") + kFileColumns + " FROM sequence_file sf WHERE sf.id = ?", {id});
-}
-
 int64_t insert_sequence_file(db::Connection& db, const SequenceFile& f) {
     db.exec("INSERT INTO sequence_file (sampling_date, info, filename, pre_process_id, pre_process_flag, provider, "
             "size_file, size_file2, network) VALUES (?, ?, ?, ?, ?, ?, 0, 0, 'F')",

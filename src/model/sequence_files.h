@@ -22,8 +22,6 @@ struct SequenceFile {
 };
 
 std::optional<SequenceFile> sequence_file_get(db::Connection& db, int64_t id);
-// The whole row (every column), for the JSON of sample_set/index.
-std::optional<db::Row> sequence_file_row(db::Connection& db, int64_t id);
 int64_t insert_sequence_file(db::Connection& db, const SequenceFile& f);
 // Sampling date, info, filename, pre-process id/flag and provider of an existing row.
 void update_sequence_file_meta(db::Connection& db, const SequenceFile& f);

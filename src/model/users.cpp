@@ -83,13 +83,6 @@ std::vector<int64_t> user_group_ids(db::Connection& db, int64_t user_id) {
     return out;
 }
 
-bool is_member_of_role(db::Connection& db, int64_t user_id, const std::string& role) {
-    return db.query_one("SELECT m.id FROM auth_membership m JOIN auth_group g ON g.id = m.group_id "
-                        "WHERE m.user_id = ? AND g.role = ? LIMIT 1",
-                        {user_id, role})
-        .has_value();
-}
-
 std::vector<Group> creation_groups(db::Connection& db, int64_t user_id) {
     std::vector<Group> out;
     auto rows = db.query(

@@ -36,7 +36,6 @@ std::optional<Group> group_by_role(db::Connection& db, const std::string& role);
 int64_t insert_group(db::Connection& db, const std::string& role, const std::optional<std::string>& description);
 void add_membership(db::Connection& db, int64_t user_id, int64_t group_id);  // no duplicate rows
 std::vector<int64_t> user_group_ids(db::Connection& db, int64_t user_id);
-bool is_member_of_role(db::Connection& db, int64_t user_id, const std::string& role);
 // Groups the user is a direct member of that hold `create` on (sample_set, 0), one entry per
 // permission row, as default/whoami lists them.
 std::vector<Group> creation_groups(db::Connection& db, int64_t user_id);

@@ -164,9 +164,7 @@ bool Permissions::can_use_config(int64_t c) {
 // changing who may use it is for administrators only. The original also let `create_config` /
 // `create` holders, and any `admin` holder whose group has access to the object (the capability
 // table is not checked, model.md §2.2), do it.
-bool Permissions::can_create_config() { return is_admin(); }
 bool Permissions::can_modify_config(int64_t) { return is_admin(); }
-bool Permissions::can_create_pre_process() { return is_admin(); }
 bool Permissions::can_modify_pre_process(int64_t) { return is_admin(); }
 bool Permissions::can_view_group(int64_t g) { return is_admin() || get_permission("read", "auth_group", g); }
 bool Permissions::can_modify_group(int64_t g) { return is_admin() || get_permission("admin", "auth_group", g); }

@@ -44,9 +44,7 @@ public:
     bool can_modify_file(int64_t sequence_file_id);
     bool can_view_file(int64_t sequence_file_id);
     bool can_use_config(int64_t config_id);
-    bool can_create_config();
     bool can_modify_config(int64_t config_id);
-    bool can_create_pre_process();
     bool can_modify_pre_process(int64_t pre_process_id);
     bool can_view_group(int64_t group_id);
     bool can_modify_group(int64_t group_id);

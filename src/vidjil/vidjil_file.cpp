@@ -3,6 +3,7 @@
 #include "vidjil/vidjil_file.h"
 
 #include "util/fs.h"
+#include "util/json.h"
 
 #include <zlib.h>
 
@@ -53,12 +54,6 @@ std::string inflate_gzip(const std::string& data, const std::string& what, bool 
         if (rc != Z_OK) throw FormatError(what + ": corrupt gzip data");
     }
     return out;
-}
-
-std::string first_line(const std::string& text) {
-    size_t start = text.find_first_not_of(" \n*");
-    if (start == std::string::npos) return text;
-    return text.substr(start, text.find('\n', start) - start);
 }
 
 bool has_key_near_start(const std::string& text) {
@@ -114,15 +109,9 @@ std::string read_file(const std::string& path) {
 }
 
 Json::Value parse_json(const std::string& text, const std::string& what) {
-    Json::CharReaderBuilder builder;
-    builder["collectComments"] = false;
-    builder["allowSpecialFloats"] = true;  // Python's json writes NaN/Infinity
-    builder["failIfExtra"] = true;
-    std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
     Json::Value root;
-    std::string errors;
-    if (!reader->parse(text.data(), text.data() + text.size(), &root, &errors))
-        throw FormatError(what + ": invalid JSON (" + first_line(errors) + ")");
+    std::string error;
+    if (!json::parse(text, root, &error)) throw FormatError(what + ": " + error);
     return root;
 }
 

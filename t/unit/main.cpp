@@ -1,14 +1,21 @@
 // Runs every registered CppUnit test (optionally those whose name contains argv[1]) and prints
-// one machine-readable summary line that t/run-all adds to the suite's total.
-#include <cppunit/BriefTestProgressListener.h>
+// one machine-readable summary line that t/run-all adds to the suite's total. A test that throws
+// vidjil_test::Skipped (e.g. require_data() without ../shared/data) is counted as skipped.
 #include <cppunit/CompilerOutputter.h>
+#include <cppunit/Protector.h>
+#include <cppunit/Test.h>
+#include <cppunit/TestFailure.h>
+#include <cppunit/TestListener.h>
 #include <cppunit/TestResult.h>
 #include <cppunit/TestResultCollector.h>
 #include <cppunit/TestRunner.h>
 #include <cppunit/extensions/TestFactoryRegistry.h>
 #include <cstdlib>
 #include <iostream>
+#include <set>
 #include <string>
+
+#include "vidjil_test_data.h"
 
 namespace {
 // A filter selects tests whose name contains it; "!text" selects those that do not.
@@ -28,6 +35,44 @@ void collect(CppUnit::Test* test, const std::string& filter, CppUnit::TestRunner
     }
     for (int i = 0; i < test->getChildTestCount(); ++i) collect(test->getChildTestAt(i), filter, runner);
 }
+
+std::set<std::string> skipped;
+std::string current_test;  // set by Progress::startTest
+
+// Innermost protector: a Skipped exception ends the test without a failure and records it.
+class SkipProtector : public CppUnit::Protector {
+public:
+    bool protect(const CppUnit::Functor& functor, const CppUnit::ProtectorContext&) override {
+        try {
+            return functor();
+        } catch (const vidjil_test::Skipped& e) {
+            skipped.insert(current_test);
+            std::cout << " (" << e.what() << ")";
+            return true;
+        }
+    }
+};
+
+// "name : OK" / "name : SKIPPED" / "name : assertion|error", one line per test.
+class Progress : public CppUnit::TestListener {
+public:
+    void startTest(CppUnit::Test* test) override {
+        failed_ = false;
+        current_test = test->getName();
+        std::cout << test->getName() << std::flush;
+    }
+    void addFailure(const CppUnit::TestFailure& failure) override {
+        std::cout << " : " << (failure.isError() ? "error" : "assertion");
+        failed_ = true;
+    }
+    void endTest(CppUnit::Test* test) override {
+        if (!failed_) std::cout << (skipped.count(test->getName()) ? " : SKIPPED" : " : OK");
+        std::cout << std::endl;
+    }
+
+private:
+    bool failed_ = false;
+};
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -37,12 +82,14 @@ int main(int argc, char** argv) {
     CppUnit::TestResult controller;
     CppUnit::TestResultCollector result;
     controller.addListener(&result);
-    CppUnit::BriefTestProgressListener progress;
+    Progress progress;
     controller.addListener(&progress);
+    controller.pushProtector(new SkipProtector);  // owned by the controller
     runner.run(controller);
     CppUnit::CompilerOutputter(&result, std::cerr).write();
     int failed = result.testFailuresTotal();
-    int passed = result.runTests() - failed;
-    std::cout << "UNIT-RESULT passed=" << passed << " failed=" << failed << std::endl;
+    int nskipped = static_cast<int>(skipped.size());
+    int passed = result.runTests() - failed - nskipped;
+    std::cout << "UNIT-RESULT passed=" << passed << " failed=" << failed << " skipped=" << nskipped << std::endl;
     return failed == 0 ? 0 : 1;
 }

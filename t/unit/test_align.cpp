@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "align/align.h"
+#include "util/json.h"
+#include "vidjil_test_data.h"
 
 using namespace vidjil::align;
 
@@ -41,11 +43,9 @@ void check_star(const std::vector<std::string>& in) {
 }
 
 Json::Value parse_json(const std::string& text) {
-    Json::CharReaderBuilder b;
-    std::unique_ptr<Json::CharReader> r(b.newCharReader());
     Json::Value v;
     std::string err;
-    CPPUNIT_ASSERT_MESSAGE(text, r->parse(text.data(), text.data() + text.size(), &v, &err));
+    CPPUNIT_ASSERT_MESSAGE(text + ": " + err, vidjil::json::parse(text, v, &err));
     return v;
 }
 
@@ -99,21 +99,6 @@ int rescore(const PairAlignment& p) {
         previous = kind;
     }
     return score;
-}
-
-// Demo-X5.fa next to the checkout (../shared/data) or at its absolute place; "" if absent.
-std::string find_demo() {
-    std::vector<std::string> dirs;
-    if (const char* srcdir = std::getenv("srcdir")) dirs.push_back(std::string(srcdir) + "/../shared/data");
-    std::string file = __FILE__;  // <top>/t/unit/test_align.cpp
-    std::string top = file.substr(0, file.rfind("t/unit/test_align.cpp"));
-    dirs.push_back((top.empty() ? std::string(".") : top) + "/../shared/data");
-    dirs.push_back("/work/shared/data");
-    for (const std::string& d : dirs) {
-        std::string path = d + "/Demo-X5.fa";
-        if (std::ifstream(path)) return path;
-    }
-    return "";
 }
 
 // Demo-X5.fa starts and interleaves '#' comment lines, which the endpoints do not accept.
@@ -348,13 +333,8 @@ public:
     }
 
     void testDemoX5() {
-        std::string path = find_demo();
-        if (path.empty()) {
-            std::cout << "\n[test_align] Demo-X5.fa not found (../shared/data, /work/shared/data): "
-                         "realistic case skipped"
-                      << std::endl;
-            return;
-        }
+        vidjil_test::require_data();
+        std::string path = vidjil_test::data_path("Demo-X5.fa");
         std::string body = read_without_comments(path);
         std::vector<FastaRecord> records = parse_fasta(body, align_limits(), false);
         CPPUNIT_ASSERT_EQUAL(std::size_t(14), records.size());

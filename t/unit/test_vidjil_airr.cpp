@@ -11,7 +11,7 @@
 #include "vidjil_test_data.h"
 
 using namespace vidjil::files;
-using vidjil_test::data_available;
+using vidjil_test::require_data;
 using vidjil_test::data_path;
 
 namespace {
@@ -165,7 +165,7 @@ public:
     }
 
     void testVidjilAlgoExport() {
-        if (!data_available("testVidjilAlgoExport")) return;
+        require_data();
         check_totals("airr_vidjil.tsv", "duplicate_count");
         Json::Value result = load_airr(data_path("airr_vidjil.tsv"));
         check_gene_names(result);
@@ -178,7 +178,7 @@ public:
     }
 
     void testIgblastExport() {
-        if (!data_available("testIgblastExport")) return;
+        require_data();
         check_totals("airr_igblast.tsv.gz", "duplicate_count");
         Json::Value result = load_airr(data_path("airr_igblast.tsv.gz"));
         check_gene_names(result);
@@ -192,7 +192,7 @@ public:
     }
 
     void testMixcrExport() {
-        if (!data_available("testMixcrExport")) return;
+        require_data();
         check_totals("airr_mixcr.tsv", "cloneCount");
         Json::Value result = load_airr(data_path("airr_mixcr.tsv"));
         check_gene_names(result);
@@ -205,7 +205,7 @@ public:
     }
 
     void testVquestExport() {
-        if (!data_available("testVquestExport")) return;
+        require_data();
         check_totals("airr_vquest.tsv", "duplicate_count");
         Json::Value result = load_airr(data_path("airr_vquest.tsv"));
         check_gene_names(result);

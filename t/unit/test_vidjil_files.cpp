@@ -12,7 +12,7 @@
 #include "vidjil/vidjil_file.h"
 
 using namespace vidjil::files;
-using vidjil_test::data_available;
+using vidjil_test::require_data;
 using vidjil_test::data_path;
 
 namespace {
@@ -75,7 +75,7 @@ public:
     }
 
     void testSniffReferenceFiles() {
-        if (!data_available("testSniffReferenceFiles")) return;
+        require_data();
         CPPUNIT_ASSERT(sniff_file(data_path("clones_simul.fa")) == Kind::Fastq);
         CPPUNIT_ASSERT(sniff_file(data_path("Demo-X5.fa")) == Kind::Fasta);
         CPPUNIT_ASSERT(sniff_file(data_path("Demo-X5-x100.vidjil")) == Kind::Vidjil);
@@ -88,7 +88,7 @@ public:
     }
 
     void testLoadEveryReferenceResult() {
-        if (!data_available("testLoadEveryReferenceResult")) return;
+        require_data();
         DIR* dir = opendir(vidjil_test::shared_data_dir().c_str());
         CPPUNIT_ASSERT(dir);
         unsigned loaded = 0;
@@ -189,7 +189,7 @@ public:
                         R"("real":1.0,"small":1e-07,"tenth":0.1,"text":"a \"b\"\\\n\u0001 é"})"),
             text);
         CPPUNIT_ASSERT(parse_json(text, "x") == value);
-        if (!data_available("testWriteCompact (reference result)")) return;
+        require_data();
         Json::Value result = load_vidjil(data_path("results_file_min_per_locus.vidjil"));
         CPPUNIT_ASSERT(parse_json(write_compact(result), "x") == result);
     }
@@ -214,7 +214,7 @@ public:
     }
 
     void testReduceTutorialAnalysis() {
-        if (!data_available("testReduceTutorialAnalysis")) return;
+        require_data();
         Json::Value saved = load_analysis(data_path("lil_l3_tutorial.analysis"));
         Json::Value served = reduce_analysis(saved);
         CPPUNIT_ASSERT_EQUAL(7u, static_cast<unsigned>(served.getMemberNames().size()));

@@ -11,7 +11,7 @@
 #include "vidjil_test_data.h"
 
 using namespace vidjil::files;
-using vidjil_test::data_available;
+using vidjil_test::require_data;
 using vidjil_test::data_path;
 
 namespace {
@@ -184,7 +184,7 @@ class VidjilFuseTest : public CppUnit::TestFixture {
 
 public:
     void testFuseSpikeSamples() {
-        if (!data_available("testFuseSpikeSamples")) return;
+        require_data();
         std::vector<FuseInput> inputs = spike_inputs();
         Json::Value fused = fuse(inputs, {});
         CPPUNIT_ASSERT_EQUAL(3, fused["samples"]["number"].asInt());
@@ -221,7 +221,7 @@ public:
     }
 
     void testFuseTopSelection() {
-        if (!data_available("testFuseTopSelection")) return;
+        require_data();
         std::vector<FuseInput> inputs = spike_inputs();
         FuseOptions options;
         options.top = 2;
@@ -246,7 +246,7 @@ public:
     }
 
     void testStructureLikeReference() {
-        if (!data_available("testStructureLikeReference")) return;
+        require_data();
         Json::Value reference = load_vidjil(data_path("fused_multiple.vidjil"));
         Json::Value fused = fuse(spike_inputs(), {});
         // categories come from inputs that have them, distributions only with -d.
@@ -300,7 +300,7 @@ public:
     }
 
     void testSingleInput() {
-        if (!data_available("testSingleInput")) return;
+        require_data();
         FuseInput input = load_fuse_input(data_path("demo_lil_l3_0.vidjil"));
         FuseOptions options;
         options.top = 10;
@@ -414,7 +414,7 @@ public:
     }
 
     void testFuseAirrWithVidjil() {
-        if (!data_available("testFuseAirrWithVidjil")) return;
+        require_data();
         Json::Value fused = fuse({load_fuse_input(data_path("airr_mixcr.tsv")),
                                   load_fuse_input(data_path("Demo-X5-x100.vidjil"))},
                                  {});
@@ -513,7 +513,7 @@ public:
     // clones not in the file); sample 3's values have the same keys (the reference counts are
     // twice those of the kept clones: its sample held each clone twice).
     void testDistributionsLikeReference() {
-        if (!data_available("testDistributionsLikeReference")) return;
+        require_data();
         Json::Value reference = load_vidjil(data_path("fused_multiple.vidjil"));
         const Json::Value& expected = reference["distributions"];
         FuseOptions options = parse_fuse_command("-t 100 -d lenSeqAverage -d lenCDR3 -d seg5,seg3");
@@ -553,7 +553,7 @@ public:
     // Real vidjil-algo results: every axis computes, counts add up, lenCDR3 is the length of
     // seg.cdr3.seq where the file has it.
     void testDistributionsOfRealResults() {
-        if (!data_available("testDistributionsOfRealResults")) return;
+        require_data();
         Axes axes;
         for (const std::string& axis : known_axes()) axes.push_back({axis});
         for (const char* name : {"input-spike-norm-1.vidjil", "demo_lil_l3_0.vidjil", "Demo-X5-x100.vidjil",

@@ -43,11 +43,17 @@ inline std::string shared_data_dir() {
     return dir;
 }
 
-// False (after saying so) when the reference data is not there: the test passes untested.
-inline bool data_available(const char* test) {
-    if (has_reference_data(shared_data_dir())) return true;
-    std::cout << "\nSKIP " << test << ": ../shared/data not found" << std::endl;
-    return false;
+// Thrown by a test that cannot run here; t/unit/main.cpp counts it as skipped (neither passed
+// nor failed) in its UNIT-RESULT line.
+class Skipped : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Returns when the reference data is there, else skips the calling test.
+inline void require_data() {
+    if (!has_reference_data(shared_data_dir()))
+        throw Skipped("../shared/data not found (set VIDJIL_SHARED_DATA)");
 }
 
 inline std::string data_path(const std::string& name) {
