@@ -15,6 +15,7 @@
 #include "model/sessions.h"
 #include "model/users.h"
 #include "tools/demo_data.h"
+#include "tools/import_dump.h"
 #include "util/text.h"
 
 using namespace vidjil;
@@ -29,6 +30,8 @@ static int usage() {
                  "  unlock EMAIL            lift the lock-out after too many failed logins\n"
                  "  purge-sessions          delete expired sessions\n"
                  "  demo-data               add a demo patient, run and set with a small sample\n"
+                 "  import-dump FILE        load a data-only mysqldump of the original server into a\n"
+                 "                          database just created by migrate (FILE - = standard input)\n"
                  "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
     return 2;
 }
@@ -67,6 +70,11 @@ static int run(int argc, char** argv) {
     }
     if (cmd == "demo-data") {
         tools::load_demo_data(db, cfg, std::cout);
+        return 0;
+    }
+    if (cmd == "import-dump") {
+        if (argc != 3) return usage();
+        tools::import_dump(db, argv[2], std::cout);
         return 0;
     }
     if (argc < 3) return usage();
