@@ -16,6 +16,7 @@ int cookies_headers(const uint8_t* data, size_t size);   // cookies, header para
 int vidjil_import(const uint8_t* data, size_t size);     // .vidjil results (gzip, JSON, spans)
 int airr_import(const uint8_t* data, size_t size);       // AIRR rearrangement TSV
 int markdown(const uint8_t* data, size_t size);          // news Markdown sanitiser
+int sql_dump(const uint8_t* data, size_t size);          // mysqldump reader of import-dump
 
 }  // namespace vidjil::fuzz
 

@@ -33,6 +33,7 @@ const Harness kHarnesses[] = {
     {"vidjil_import", vidjil::fuzz::vidjil_import},
     {"airr_import", vidjil::fuzz::airr_import},
     {"markdown", vidjil::fuzz::markdown},
+    {"sql_dump", vidjil::fuzz::sql_dump},
 };
 
 std::vector<std::string> files_of(const std::string& dir) {

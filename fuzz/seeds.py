@@ -49,3 +49,16 @@ put("markdown", "news", "# Maintenance\n\n**Saturday** the server _stops_ at 8:0
     "and [the doc](doc/index.html \"title\").\n\n| a | b |\n|:-|-:|\n| 1 | ~~2~~ |\n\n- [x] done\n\n```js\nx\n```\n")
 put("markdown", "hostile", "<script>alert(1)</script>\n[x](javascript:alert(1)) ![i](data:image/png;base64,AA)"
     " <img src=x onerror=alert(1)> [y](  JaVaScRiPt:x) www.example.com\n\n<div onclick=\"x\">z</div>\n")
+
+dump = ("-- MySQL dump 10.13\n/*M!999999\\- enable the sandbox mode */\n"
+        "/*!40101 SET @OLD_CHARACTER_SET_CLIENT=@@CHARACTER_SET_CLIENT */;\n/*!40101 SET NAMES utf8 */;\n"
+        "/*!40014 SET @OLD_FOREIGN_KEY_CHECKS=@@FOREIGN_KEY_CHECKS, FOREIGN_KEY_CHECKS=0 */;\n"
+        "/*!40101 SET @OLD_SQL_MODE=@@SQL_MODE, SQL_MODE='NO_AUTO_VALUE_ON_ZERO' */;\n"
+        "LOCK TABLES `auth_user` WRITE;\n/*!40000 ALTER TABLE `auth_user` DISABLE KEYS */;\n"
+        "INSERT INTO `auth_user` (`id`, `email`, `password`, `first_name`) VALUES "
+        "(1,'a@b.fr','pbkdf2(1000,20,sha512)$ab$cd','Zo\\'\\\"\\n\\0\\Z\\\\ ë'),(2,NULL,0x41FF,_binary 'x'),"
+        "(3,'it''s',-1.5e3,X'00');\n"
+        "/*!40000 ALTER TABLE `auth_user` ENABLE KEYS */;\nUNLOCK TABLES;\n"
+        "INSERT INTO tag (id, name) VALUES (1,'MRD');\nSET SQL_MODE=@OLD_SQL_MODE;\n-- Dump completed\n")
+put("sql_dump", "mysqldump", dump)
+put("sql_dump", "refused", "INSERT INTO `tag` (`id`,`name`) VALUES (1, LOAD_FILE('/etc/passwd'));\n")
