@@ -121,8 +121,13 @@ Json::Value parse_json(const std::string& text, const std::string& what) {
     std::unique_ptr<Json::CharReader> reader(builder.newCharReader());
     Json::Value root;
     std::string errors;
-    if (!reader->parse(text.data(), text.data() + text.size(), &root, &errors))
-        throw FormatError(what + ": invalid JSON (" + first_line(errors) + ")");
+    bool ok = false;
+    try {
+        ok = reader->parse(text.data(), text.data() + text.size(), &root, &errors);
+    } catch (const Json::Exception& e) {  // nesting beyond jsoncpp's stackLimit throws (fuzz/README)
+        errors = e.what();
+    }
+    if (!ok) throw FormatError(what + ": invalid JSON (" + first_line(errors) + ")");
     return root;
 }
 
