@@ -8,3 +8,4 @@ fuzz_replay_SOURCES = fuzz/replay.cpp fuzz/harnesses.h \
 	fuzz/fuzz_markdown.cpp fuzz/fuzz_sql_dump.cpp
 fuzz_replay_CPPFLAGS = $(AM_CPPFLAGS) -I$(srcdir)
 fuzz_replay_LDADD = $(VIDJIL_LIBS)
+t_unit_unit_tests_SOURCES += t/unit/test_fuzz_regressions.cpp

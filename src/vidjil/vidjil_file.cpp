@@ -6,6 +6,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -145,6 +146,9 @@ Json::Value parse_vidjil(const std::string& text, const std::string& what) {
         throw FormatError(what + ": not a .vidjil file (no 'reads' object)");
     if (!field(result, "samples").isObject())
         throw FormatError(what + ": not a .vidjil file (no 'samples' object)");
+    const Json::Value& number = field(field(result, "samples"), "number");
+    if (number.isIntegral() && number.asLargestInt() > kMaxSamples)
+        throw FormatError(what + ": samples.number is above " + std::to_string(kMaxSamples));
     Json::Value& clones = result["clones"];
     if (clones.isNull()) clones = Json::Value(Json::arrayValue);
     if (!clones.isArray()) throw FormatError(what + ": 'clones' is not a list");
@@ -164,7 +168,9 @@ bool is_old_format(const Json::Value& result) {
 
 unsigned sample_count(const Json::Value& result) {
     const Json::Value& number = field(field(result, "samples"), "number");
-    if (number.isIntegral() && number.asLargestInt() >= 0) return number.asUInt();
+    // Bounded: per-sample tables are sized by it (asUInt would also throw beyond 2^32).
+    if (number.isIntegral() && number.asLargestInt() >= 0)
+        return static_cast<unsigned>(std::min<Json::LargestInt>(number.asLargestInt(), kMaxSamples));
     const Json::Value& total = field(field(result, "reads"), "total");
     return total.isArray() ? total.size() : 1;
 }
