@@ -147,7 +147,7 @@ Json::Value parse_vidjil(const std::string& text, const std::string& what) {
     if (!field(result, "samples").isObject())
         throw FormatError(what + ": not a .vidjil file (no 'samples' object)");
     const Json::Value& number = field(field(result, "samples"), "number");
-    if (number.isIntegral() && number.asLargestInt() > kMaxSamples)
+    if (number.isUInt64() && number.asLargestUInt() > static_cast<Json::LargestUInt>(kMaxSamples))
         throw FormatError(what + ": samples.number is above " + std::to_string(kMaxSamples));
     Json::Value& clones = result["clones"];
     if (clones.isNull()) clones = Json::Value(Json::arrayValue);
@@ -169,8 +169,9 @@ bool is_old_format(const Json::Value& result) {
 unsigned sample_count(const Json::Value& result) {
     const Json::Value& number = field(field(result, "samples"), "number");
     // Bounded: per-sample tables are sized by it (asUInt would also throw beyond 2^32).
-    if (number.isIntegral() && number.asLargestInt() >= 0)
-        return static_cast<unsigned>(std::min<Json::LargestInt>(number.asLargestInt(), kMaxSamples));
+    // (isUInt64 first: asLargestInt throws on a whole number above 2^63.)
+    if (number.isUInt64())
+        return static_cast<unsigned>(std::min<Json::LargestUInt>(number.asLargestUInt(), kMaxSamples));
     const Json::Value& total = field(field(result, "reads"), "total");
     return total.isArray() ? total.size() : 1;
 }

@@ -23,7 +23,7 @@ public:
     void huge_sample_numbers_are_refused() {
         // A small upload claiming 4e9 samples made compute_distribution allocate 16 GB, and
         // 1e10 made sample_count throw from jsoncpp's asUInt.
-        for (const char* n : {"4000000000", "10000000000", "1e10", "10001"}) {
+        for (const char* n : {"4000000000", "10000000000", "1e10", "10001", "18446744073709551615", "1e19"}) {
             std::string text = std::string("{\"vidjil_json_version\":\"2016b\",\"samples\":{\"number\":") + n +
                                "},\"reads\":{\"total\":[1],\"germline\":{\"TRG\":[1]}},\"clones\":[]}";
             CPPUNIT_ASSERT_THROW_MESSAGE(n, files::parse_vidjil(text, "x"), files::FormatError);
@@ -33,6 +33,10 @@ public:
         CPPUNIT_ASSERT_EQUAL(2u, files::sample_count(r));
         r["samples"]["number"] = Json::Value(static_cast<Json::Int64>(10000000000LL));  // not through parse_vidjil
         CPPUNIT_ASSERT_EQUAL(static_cast<unsigned>(files::kMaxSamples), files::sample_count(r));
+        r["samples"]["number"] = Json::Value(static_cast<Json::UInt64>(18446744073709551615ULL));
+        CPPUNIT_ASSERT_EQUAL(static_cast<unsigned>(files::kMaxSamples), files::sample_count(r));
+        r["samples"]["number"] = -3;  // negative: the length of reads.total, as before
+        CPPUNIT_ASSERT_EQUAL(2u, files::sample_count(r));
     }
     void huge_airr_counts_are_not_converted() {
         // 1e30 was cast to long long (undefined behaviour; LLONG_MIN reads on x86-64).
