@@ -237,7 +237,9 @@ void compute_distribution(Json::Value& result, double min_percent) {
     std::map<std::string, std::vector<unsigned>> counts;
     for (const std::string& locus : germline.getMemberNames()) counts[locus].assign(n, 0);
     for (const Json::Value& clone : field(result, "clones")) {
-        auto found = counts.find(field(clone, "germline").asString());
+        const Json::Value& locus = field(clone, "germline");
+        if (!locus.isString()) continue;  // asString() throws on a list or an object
+        auto found = counts.find(locus.asString());
         if (found == counts.end()) continue;
         const Json::Value& locus_reads = germline[found->first];
         const Json::Value& clone_reads = field(clone, "reads");

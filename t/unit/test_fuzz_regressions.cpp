@@ -12,6 +12,7 @@ class FuzzRegressionsTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(deeply_nested_json_is_a_format_error);
     CPPUNIT_TEST(huge_sample_numbers_are_refused);
     CPPUNIT_TEST(huge_airr_counts_are_not_converted);
+    CPPUNIT_TEST(clone_germline_of_another_type_is_skipped);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -47,6 +48,15 @@ public:
         CPPUNIT_ASSERT_EQUAL(static_cast<Json::Int64>(1), r["clones"][0]["reads"][0].asInt64());
         CPPUNIT_ASSERT_EQUAL(static_cast<Json::Int64>(7), r["clones"][1]["reads"][0].asInt64());
         CPPUNIT_ASSERT_EQUAL(static_cast<Json::Int64>(8), r["reads"]["total"][0].asInt64());
+    }
+    void clone_germline_of_another_type_is_skipped() {
+        // compute_distribution called asString() on it: Json::LogicError out of the runner's import.
+        Json::Value r = files::parse_vidjil(
+            "{\"vidjil_json_version\":\"2016b\",\"samples\":{\"number\":1},\"reads\":{\"total\":[10],"
+            "\"germline\":{\"TRG\":[10]}},\"clones\":[{\"id\":\"x\",\"reads\":[5],\"germline\":[]},"
+            "{\"id\":\"y\",\"reads\":[5],\"germline\":\"TRG\"}]}", "x");
+        files::compute_distribution(r);
+        CPPUNIT_ASSERT_EQUAL(1u, r["reads"]["distribution"]["TRG"][0].asUInt());
     }
 };
 
