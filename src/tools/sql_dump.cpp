@@ -345,7 +345,9 @@ void read_insert(Reader& r, size_t line, const std::set<std::string>& tables,
     r.skip_ws();
     ins.table = r.name();
     if (!tables.count(ins.table))
-        throw DumpError(line, "table '" + ins.table.substr(0, 64) + "' is not a table of the original Vidjil schema");
+        throw DumpError(line, "table '" + ins.table.substr(0, 64) +
+                                  "' is not a table of the original Vidjil schema (leave it out of the dump: "
+                                  "mysqldump --ignore-table=DATABASE.TABLE)");
     r.skip_ws();
     if (r.peek() != '(')
         throw DumpError(line, "INSERT without column names: make the dump with mysqldump -c (--complete-insert)");
