@@ -1,15 +1,14 @@
 // libFuzzer harness for the request parsers that read bytes from the wire: query strings,
 // cookies, urlencoded and multipart bodies, header parameters and typed validation.
-#include <cstddef>
-#include <cstdint>
 #include <string>
 
+#include "fuzz/harnesses.h"
 #include "http/params.h"
 #include "http/request.h"
 
 using namespace vidjil;
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+int vidjil::fuzz::request(const uint8_t* data, size_t size) {
     std::string input(reinterpret_cast<const char*>(data), size);
     // The first line chooses the boundary/content type; the rest is the payload.
     size_t nl = input.find('\n');
@@ -41,3 +40,5 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     return 0;
 }
+
+VIDJIL_FUZZ_ENTRY(request)

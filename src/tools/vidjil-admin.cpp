@@ -16,6 +16,7 @@
 #include "model/sessions.h"
 #include "model/users.h"
 #include "tools/demo_data.h"
+#include "tools/import_dump.h"
 #include "util/text.h"
 
 using namespace vidjil;
@@ -31,6 +32,8 @@ static int usage() {
                  "                          account from every address, or of a client address)\n"
                  "  purge-sessions          delete expired sessions\n"
                  "  demo-data               add a demo patient, run and set with a small sample\n"
+                 "  import-dump FILE        load a data-only mysqldump of the original server into a\n"
+                 "                          database just created by migrate (FILE - = standard input)\n"
                  "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
     return 2;
 }
@@ -68,6 +71,11 @@ static int run(int argc, char** argv) {
     }
     if (cmd == "demo-data") {
         tools::load_demo_data(db, cfg, std::cout);
+        return 0;
+    }
+    if (cmd == "import-dump") {
+        if (argc != 3) return usage();
+        tools::import_dump(db, argv[2], std::cout);
         return 0;
     }
     if (argc < 3) return usage();

@@ -7,6 +7,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -129,6 +130,9 @@ Json::Value parse_vidjil(const std::string& text, const std::string& what) {
         throw FormatError(what + ": not a .vidjil file (no 'reads' object)");
     if (!field(result, "samples").isObject())
         throw FormatError(what + ": not a .vidjil file (no 'samples' object)");
+    const Json::Value& number = field(field(result, "samples"), "number");
+    if (number.isUInt64() && number.asLargestUInt() > static_cast<Json::LargestUInt>(kMaxSamples))
+        throw FormatError(what + ": samples.number is above " + std::to_string(kMaxSamples));
     Json::Value& clones = result["clones"];
     if (clones.isNull()) clones = Json::Value(Json::arrayValue);
     if (!clones.isArray()) throw FormatError(what + ": 'clones' is not a list");
@@ -148,7 +152,10 @@ bool is_old_format(const Json::Value& result) {
 
 unsigned sample_count(const Json::Value& result) {
     const Json::Value& number = field(field(result, "samples"), "number");
-    if (number.isIntegral() && number.asLargestInt() >= 0) return number.asUInt();
+    // Bounded: per-sample tables are sized by it (asUInt would also throw beyond 2^32).
+    // (isUInt64 first: asLargestInt throws on a whole number above 2^63.)
+    if (number.isUInt64())
+        return static_cast<unsigned>(std::min<Json::LargestUInt>(number.asLargestUInt(), kMaxSamples));
     const Json::Value& total = field(field(result, "reads"), "total");
     return total.isArray() ? total.size() : 1;
 }
@@ -214,7 +221,9 @@ void compute_distribution(Json::Value& result, double min_percent) {
     std::map<std::string, std::vector<unsigned>> counts;
     for (const std::string& locus : germline.getMemberNames()) counts[locus].assign(n, 0);
     for (const Json::Value& clone : field(result, "clones")) {
-        auto found = counts.find(field(clone, "germline").asString());
+        const Json::Value& locus = field(clone, "germline");
+        if (!locus.isString()) continue;  // asString() throws on a list or an object
+        auto found = counts.find(locus.asString());
         if (found == counts.end()) continue;
         const Json::Value& locus_reads = germline[found->first];
         const Json::Value& clone_reads = field(clone, "reads");

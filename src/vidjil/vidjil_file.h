@@ -18,6 +18,9 @@ public:
 // Oldest format fuse accepts, and the format we write (model.md §4.1, tools/defs.py).
 inline constexpr const char* kVidjilJsonVersionRequired = "2014.10";
 inline constexpr const char* kVidjilJsonVersion = "2016b";
+// Most samples (time points) a result may have: per-sample tables are sized by samples.number,
+// so a small file claiming billions of samples must not make the runner allocate gigabytes.
+inline constexpr long long kMaxSamples = 10000;
 
 // Whole content of a file, gunzipped when it starts with the gzip magic.
 // Throws FormatError when the file cannot be read or the gzip stream is corrupt.

@@ -1,0 +1,66 @@
+// SQL of the dump import (see dump_load.h).
+#include "model/dump_load.h"
+
+#include <cctype>
+
+namespace vidjil::model {
+
+namespace {
+// Names the catalogue gave us are still checked before they are written into SQL.
+bool plain_identifier(const std::string& s) {
+    if (s.empty() || s.size() > 64) return false;
+    for (char c : s)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    return true;
+}
+}  // namespace
+
+std::vector<std::string> database_tables(db::Connection& db) {
+    std::vector<std::string> out;
+    for (const auto& r : db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
+                                  "AND table_type = 'BASE TABLE' ORDER BY table_name"))
+        out.push_back(r.str(0));
+    return out;
+}
+
+bool table_has_rows(db::Connection& db, const std::string& table) {
+    if (!plain_identifier(table)) throw db::Error("unexpected table name");
+    return db.query_one("SELECT 1 FROM `" + table + "` LIMIT 1").has_value();
+}
+
+std::set<std::string> table_columns(db::Connection& db, const std::string& table) {
+    std::set<std::string> out;
+    for (const auto& r : db.query("SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() "
+                                  "AND table_name = ?",
+                                  {table}))
+        out.insert(r.str(0));
+    return out;
+}
+
+void insert_rows(db::Connection& db, const std::string& table, const std::vector<std::string>& columns,
+                 const std::vector<std::vector<std::optional<std::string>>>& rows) {
+    if (rows.empty()) return;
+    if (!plain_identifier(table)) throw db::Error("unexpected table name");
+    std::string sql = "INSERT INTO `" + table + "` (";
+    std::string one = "(";
+    for (size_t i = 0; i < columns.size(); ++i) {
+        if (!plain_identifier(columns[i])) throw db::Error("unexpected column name");
+        sql += (i ? ", `" : "`") + columns[i] + "`";
+        one += i ? ", ?" : "?";
+    }
+    one += ")";
+    sql += ") VALUES ";
+    db::Params params;
+    params.reserve(rows.size() * columns.size());
+    for (size_t r = 0; r < rows.size(); ++r) {
+        sql += r ? ", " + one : one;
+        for (const auto& v : rows[r]) params.emplace_back(v);
+    }
+    db.exec(sql, params);
+}
+
+void set_foreign_key_checks(db::Connection& db, bool on) {
+    db.exec_raw(on ? "SET SESSION FOREIGN_KEY_CHECKS = 1" : "SET SESSION FOREIGN_KEY_CHECKS = 0");
+}
+
+}  // namespace vidjil::model
