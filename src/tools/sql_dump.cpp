@@ -350,7 +350,7 @@ void read_insert(Reader& r, size_t line, const std::set<std::string>& tables,
                                   "mysqldump --ignore-table=DATABASE.TABLE)");
     r.skip_ws();
     if (r.peek() != '(')
-        throw DumpError(line, "INSERT without column names: make the dump with mysqldump -c (--complete-insert)");
+        throw DumpError(line, "an INSERT without column names: make the dump with mysqldump -c (--complete-insert)");
     r.get();
     for (;;) {
         r.skip_ws();
