@@ -47,7 +47,7 @@ def _start_db(env):
     local = dict(os.environ, VIDJIL_LOCAL_DIR=env.state, VIDJIL_BUILD_DIR=env.builddir, VIDJIL_PORT=str(env.port),
                  VIDJIL_FCGI_MODE=env.mode, VIDJIL_DEMO="0")
     p = subprocess.run([os.path.join(env.srcdir, "scripts", "vidjil-local"), "start"], env=local,
-                       capture_output=True, text=True, timeout=120)
+                       capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stdout + p.stderr
     assert env.sql("SELECT 1") == [["1"]]
 
