@@ -102,18 +102,16 @@ Response auth_register_form(Context& c) {
     std::string first = text::trim(c.params.get("first_name")), last = text::trim(c.params.get("last_name"));
     std::string email = text::to_lower(text::trim(c.params.get("email")));
     std::string password = c.params.get("password");
-    std::vector<std::string> problems;
-    if (first.empty()) problems.push_back("first name needed");
-    if (last.empty()) problems.push_back("last name needed");
-    if (!text::is_email(email)) problems.push_back("a valid e-mail address is needed");
-    else if (model::email_taken(c.db, email)) problems.push_back("this e-mail address is already used");
-    if (password != c.params.get("confirm_password")) problems.push_back("password fields must match");
-    else if (auto p = password_problem(c, password, email); !p.empty()) problems.push_back(p);
-    if (!problems.empty()) {
-        std::string m;
-        for (const auto& p : problems) m += (m.empty() ? "" : ", ") + p;
-        return Response::error(m);
-    }
+    // As the original: a password mismatch alone, else the field errors as a JSON text
+    // ({"password": "..."}) in `message` (api.md §3.2).
+    if (password != c.params.get("confirm_password")) return Response::error("password fields must match");
+    Json::Value errors(Json::objectValue);
+    if (first.empty()) errors["first_name"] = "first name needed";
+    if (last.empty()) errors["last_name"] = "last name needed";
+    if (!text::is_email(email)) errors["email"] = "a valid e-mail address is needed";
+    else if (model::email_taken(c.db, email)) errors["email"] = "this e-mail address is already used";
+    if (auto p = password_problem(c, password, email); !p.empty()) errors["password"] = p;
+    if (!errors.empty()) return Response::error(http::json_compact(errors));
     db::Transaction tx(c.db);
     int64_t uid = model::create_account(c.db, email, first, last, auth::hash_password(password),
                                         c.cfg.get("PUBLIC_GROUP_NAME", "public"));

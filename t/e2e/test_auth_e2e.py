@@ -1,5 +1,6 @@
 """End-to-end tests of sessions, login, lockout, CSRF/CORS and registration through the real
 nginx and FastCGI programs (run once with fcgiwrap and once with persistent spawn-fcgi)."""
+import json
 import os
 import subprocess
 import time
@@ -169,6 +170,16 @@ def test_registration_is_admin_only(env):
         ("first_name", "W"), ("last_name", "K"), ("email", env.unique("w") + "@lab.test"),
         ("password", "aaaaaaaaaaaa"), ("confirm_password", "aaaaaaaaaaaa")]).json()
     assert weak["success"] == "false" and "too easy to guess" in weak["message"], weak
+    # The original's shapes: a mismatch alone, else the field errors as a JSON text.
+    assert json.loads(weak["message"]).keys() == {"password"}, weak
+    mismatch = admin.post("/vidjil/auth/register_form", multipart=True, form=[
+        ("first_name", ""), ("last_name", "K"), ("email", "x"),
+        ("password", "Str0ng-Passw0rd!"), ("confirm_password", "other")]).json()
+    assert mismatch == {"success": "false", "message": "password fields must match"}, mismatch
+    fields = admin.post("/vidjil/auth/register_form", multipart=True, form=[
+        ("first_name", ""), ("last_name", "K"), ("email", "not-an-address"),
+        ("password", "Str0ng-Passw0rd!"), ("confirm_password", "Str0ng-Passw0rd!")]).json()
+    assert fields["success"] == "false" and json.loads(fields["message"]).keys() == {"first_name", "email"}, fields
     new = env.client()
     assert new.login(form[2][1], "Str0ng-Passw0rd!").json()["user_id"] == ok["user_id"]
     groups = env.sql("SELECT g.role FROM auth_membership m JOIN auth_group g ON g.id = m.group_id WHERE m.user_id = ? "
