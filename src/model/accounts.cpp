@@ -2,6 +2,7 @@
 #include "model/accounts.h"
 
 #include <cstdio>
+#include <stdexcept>
 
 #include "model/users.h"
 
@@ -77,9 +78,25 @@ void admin_capabilities(db::Connection& db, int64_t admin) {
 
 bool init_database(db::Connection& db, const std::string& email, const std::string& hash,
                    const std::string& public_role) {
+    // One initialisation at a time: two transactions' gap locks on the empty auth_user do not
+    // exclude each other, so concurrent first calls deadlocked at their INSERTs (one got a 500
+    // under load). A named lock serialises them; the second then sees the first one's user.
+    struct NamedLock {
+        db::Connection& db;
+        bool held;
+        explicit NamedLock(db::Connection& d) : db(d) {
+            auto r = db.query_one("SELECT GET_LOCK('vidjil_init_db', 60)");
+            held = r && r->integer(0) == 1;
+        }
+        ~NamedLock() {
+            try {
+                if (held) db.query("SELECT RELEASE_LOCK('vidjil_init_db')");
+            } catch (...) {
+            }
+        }
+    } lock(db);
+    if (!lock.held) throw std::runtime_error("another initialisation of the database did not finish within 60 s");
     db::Transaction tx(db);
-    // The locking read takes a gap lock on auth_user: a concurrent initialisation waits here and
-    // then sees the first one's user.
     if (db.query_one("SELECT id FROM auth_user LIMIT 1 FOR UPDATE")) return false;
     int64_t uid = insert_user(db, email, "System", "Administrator", hash);
     int64_t admin = insert_group(db, "admin", std::nullopt);
