@@ -4,7 +4,6 @@
 // original: logged-in users only, SEGMENTER_RATE_LIMIT calls a minute per user, and the program
 // runs without a shell, under a wall-clock timeout and CPU, memory and file-size limits.
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -43,13 +42,6 @@ Response processing_error(int status = 500) {
     v["message"] = "Error while processing the file";
     return json_error(v, status);
 }
-
-int unlink_entry(const char* path, const struct stat*, int, struct FTW*) {
-    ::remove(path);
-    return 0;
-}
-
-void remove_tree(const std::string& dir) { ::nftw(dir.c_str(), unlink_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
 struct Limits {
     int64_t seconds, memory, file_size;
@@ -179,7 +171,7 @@ Response segmenter_index(Context& c) {
     std::string dir = tmpl;
     struct Cleanup {
         std::string d;
-        ~Cleanup() { remove_tree(d); }
+        ~Cleanup() { jobs::remove_tree(d); }
     } cleanup{dir};
     c.audit("segmenter", "", std::nullopt, std::to_string(seqs.size()) + " bytes");
     std::string input = dir + (seqs[0] == '>' ? "/input.fa" : "/input.fq");
