@@ -128,7 +128,11 @@ Json::Value page_json(Context& c, const SetPage& p) {
     v["config"] = p.config_id > 0;
     Json::Value info(Json::objectValue);
     std::string name = display_name(p.set, p.anon);
-    info["name"] = "<span class=\"set_token " + render::html_escape(p.set.type) + "_token\">" + render::html_escape(name) + "</span>";
+    // The api's shape: the set token as HTML (api.md §5), from its template.
+    render::Data token;
+    token.set("type", p.set.type);
+    token.set("name", name);
+    info["name"] = render::render("partials/set_token", token);
     info["filename"] = name;
     info["label"] = p.set.id_label;
     info["info"] = p.set.info;
