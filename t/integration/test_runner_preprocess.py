@@ -12,21 +12,7 @@ R2 = ">c\nGGGGAAAACCCCTTTTGGGGAAAACCCCTTTTGGGGAAAACCCCTTTTGGGG\n"
 
 
 def _paired_file(env, command):
-    email, pw, uid, c = fx.new_lab_user(env)
-    ss, _ = fx.make_set(env, fx.personal_group(env, uid), last=env.unique("Paired"))
-    env.sql("INSERT INTO pre_process (name, command, info) VALUES (?, ?, 'test')", env.unique("pp"), command)
-    pp = fx.last_id(env, "pre_process")
-    seqdir = fx.conf_values(env)["DIR_SEQUENCES"]
-    r2 = fx.stored_name("sequence_file", "data_file2", "lib_S1_R2.fa")
-    with open(os.path.join(seqdir, r2), "w") as f:
-        f.write(R2)
-    sf, r1 = fx.add_file(env, ss, "lib_S1_R1.fa", content=R1, flag="WAIT", data_file2=r2, pre_process_id=pp)
-    # Queued as the original server did it (scheduler_task + args only): the runner adopts it.
-    env.sql("INSERT INTO scheduler_task (task_name, status, args, start_time) VALUES ('pre_process', 'QUEUED', ?, "
-            "'2024-01-01 00:00:00')", "[%d, %d]" % (pp, sf))
-    task = fx.last_id(env, "scheduler_task")
-    env.sql("UPDATE sequence_file SET pre_process_scheduler_task_id = ? WHERE id = ?", task, sf)
-    return c, ss, sf, r1, r2, task
+    return fx.queued_pair(env, command, R1, R2)
 
 
 def test_paired_reads_merged_then_analysed(env):

@@ -17,22 +17,8 @@ R2 = ">c\nGGGGAAAACCCCTTTTGGGGAAAACCCCTTTTGGGGAAAACCCCTTTTGGGG\n" * 20
 
 
 def _pre_processed_file(env, command):
-    """A sample whose pre-process `command` (inserted by SQL, as an old database may hold it) is queued."""
-    email, pw, uid, c = fx.new_lab_user(env)
-    ss, _ = fx.make_set(env, fx.personal_group(env, uid), last=env.unique("Sandbox"))
-    env.sql("INSERT INTO pre_process (name, command, info) VALUES (?, ?, 'test')", env.unique("pp"), command)
-    pp = fx.last_id(env, "pre_process")
-    seqdir = fx.conf_values(env)["DIR_SEQUENCES"]
-    r2 = fx.stored_name("sequence_file", "data_file2", "s_R2.fa")
-    with open(os.path.join(seqdir, r2), "w") as f:
-        f.write(R2)
-    os.chmod(os.path.join(seqdir, r2), 0o640)  # as uploads are stored: RUNNER_USER may not read them
-    sf, r1 = fx.add_file(env, ss, "s_R1.fa", content=R1, flag="WAIT", data_file2=r2, pre_process_id=pp)
-    os.chmod(os.path.join(seqdir, r1), 0o640)
-    env.sql("INSERT INTO scheduler_task (task_name, status, args, start_time) VALUES ('pre_process', 'QUEUED', ?, "
-            "'2024-01-01 00:00:00')", "[%d, %d]" % (pp, sf))
-    task = fx.last_id(env, "scheduler_task")
-    env.sql("UPDATE sequence_file SET pre_process_scheduler_task_id = ? WHERE id = ?", task, sf)
+    """A sample whose pre-process `command` is queued; its files are private, as uploads are."""
+    c, ss, sf, r1, r2, task = fx.queued_pair(env, command, R1, R2, name="s", last="Sandbox", private=True)
     return sf, task
 
 
