@@ -6,9 +6,14 @@
 #include <mysqld_error.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cstring>
+#include <random>
+#include <thread>
 
 #include "config.h"
+#include "util/log.h"
 #include "util/text.h"
 
 namespace vidjil::db {
@@ -45,6 +50,7 @@ ConnectOptions ConnectOptions::from_config(const Config& cfg) {
     o.connect_timeout = static_cast<unsigned>(cfg.get_int("DB_CONNECT_TIMEOUT", 5));
     int64_t cache = cfg.get_int("DB_STATEMENT_CACHE", 64);
     o.statement_cache = static_cast<size_t>(cache < 1 ? 1 : cache);
+    o.retry = RetryPolicy::from_config(cfg);
     return o;
 }
 
@@ -317,6 +323,40 @@ void Connection::commit() {
 void Connection::rollback() {
     in_tx_ = false;
     if (mysql_) exec_raw("ROLLBACK");
+}
+
+// --- retries of transactions that lost a lock race --------------------------------------------
+
+bool is_lock_conflict(const Error& e) { return e.code() == ER_LOCK_DEADLOCK || e.code() == ER_LOCK_WAIT_TIMEOUT; }
+
+namespace {
+std::atomic<uint64_t> g_retries{0};
+}  // namespace
+
+RetryPolicy RetryPolicy::from_config(const Config& cfg) {
+    RetryPolicy p;
+    p.attempts = static_cast<int>(std::clamp<int64_t>(cfg.get_int("DB_LOCK_RETRIES", 5), 1, 100));
+    p.base_delay_ms = static_cast<int>(std::clamp<int64_t>(cfg.get_int("DB_LOCK_BACKOFF_MS", 20), 0, 10000));
+    p.max_delay_ms = std::max(p.base_delay_ms, 1000);
+    return p;
+}
+
+void note_retry(const Error& e, int attempt) {
+    ++g_retries;
+    log::warn(std::string(e.code() == ER_LOCK_DEADLOCK ? "deadlock" : "lock wait timeout") +
+              ": transaction run again (attempt " + std::to_string(attempt + 1) + ")");
+}
+
+uint64_t retries_so_far() { return g_retries.load(); }
+
+void sleep_before_retry(const RetryPolicy& p, int attempt) {
+    if (p.base_delay_ms <= 0) return;
+    // Exponential back-off with full jitter: two transactions that deadlocked do not collide
+    // again at once.
+    int64_t cap = std::min<int64_t>(p.max_delay_ms, int64_t(p.base_delay_ms) << std::min(attempt - 1, 16));
+    thread_local std::mt19937 rng{std::random_device{}()};
+    std::uniform_int_distribution<int64_t> d(cap / 2, cap);
+    std::this_thread::sleep_for(std::chrono::milliseconds(d(rng)));
 }
 
 }  // namespace vidjil::db

@@ -85,6 +85,13 @@ private:
 };
 using Rows = std::vector<Row>;
 
+// How with_retry() tries again (DB_LOCK_RETRIES, DB_LOCK_BACKOFF_MS in vidjil.conf).
+struct RetryPolicy {
+    int attempts = 5;          // runs of the whole transaction, the first included
+    int base_delay_ms = 20;    // before the 2nd run; doubled each time, with random jitter
+    int max_delay_ms = 1000;
+    static RetryPolicy from_config(const Config& cfg);
+};
 struct ConnectOptions {
     std::string socket, host, user, password, database;
     unsigned port = 0;
@@ -93,6 +100,7 @@ struct ConnectOptions {
     // used is closed beyond it, so that a persistent process never holds an unbounded share of
     // the server-wide max_prepared_stmt_count.
     size_t statement_cache = 64;
+    RetryPolicy retry;  // with_retry() on this connection
     static ConnectOptions from_config(const Config& cfg);
 };
 
@@ -122,6 +130,7 @@ public:
     bool in_transaction() const { return in_tx_; }
     // Prepared statements currently open on this connection (at most opts.statement_cache).
     size_t cached_statements() const { return statements_.size(); }
+    const RetryPolicy& retry_policy() const { return opts_.retry; }
 
 private:
     st_mysql_stmt* prepare(const std::string& sql);
@@ -161,6 +170,34 @@ private:
     Connection& c_;
     bool done_ = false;
 };
+
+// MariaDB deadlock (1213, ER_LOCK_DEADLOCK) or lock wait timeout (1205, ER_LOCK_WAIT_TIMEOUT):
+// the transaction lost a lock race and may simply be run again.
+bool is_lock_conflict(const Error& e);
+// Logged (warning) when a transaction is run again; counted for tests and the figures.
+void note_retry(const Error& e, int attempt);
+uint64_t retries_so_far();
+
+// Runs `work` (a WHOLE transaction: it begins and commits its own db::Transaction) and runs it
+// again after a jittered back-off when MariaDB ends it with a deadlock or a lock wait timeout,
+// up to retry_policy().attempts runs in all (DB_LOCK_RETRIES); then, and for every other error, the exception goes up. Inside an
+// enclosing transaction (nested use) it runs `work` once: only the outermost level can retry.
+// `work` must be safe to run again: everything it read or wrote was rolled back.
+void sleep_before_retry(const RetryPolicy& p, int attempt);  // attempt: 1 after the first failure
+template <class F>
+auto with_retry(Connection& c, F&& work) -> decltype(work()) {
+    if (c.in_transaction()) return work();
+    const RetryPolicy p = c.retry_policy();
+    for (int attempt = 1;; ++attempt) {
+        try {
+            return work();
+        } catch (const Error& e) {
+            if (!is_lock_conflict(e) || attempt >= p.attempts || c.in_transaction()) throw;
+            note_retry(e, attempt);
+        }
+        sleep_before_retry(p, attempt);
+    }
+}
 
 // "T"/"F" booleans of the original schema.
 inline const char* tf(bool b) { return b ? "T" : "F"; }

@@ -66,20 +66,24 @@ Response file_delete(Context& c) {
     int64_t back = c.params.get_int("redirect_sample_set_id", mine.empty() ? 0 : mine.front());
     model::FileRemoval removal;
     std::string what;
-    db::Transaction tx(c.db);
-    if (!others.empty()) {
-        // Other groups' sets keep their sample: only the user's own sets let it go.
-        for (int64_t s : mine) model::remove_set_membership(c.db, s, id);
-        what = "removed from " + std::to_string(mine.size()) + " set(s), kept in sets of other groups";
-    } else if (c.params.get("delete_results") == "True") {
-        model::delete_sequence_file(c.db, id, removal);
-        what = "deleted with its results";
-    } else {
-        model::clear_data_files(c.db, id, removal);
-        what = "data deleted, results kept";
-    }
-    log_change(c, "delete", "sequence_file", id, "sequence file (" + std::to_string(id) + ") " + what);
-    tx.commit();
+    // Its results rows are the job table's too: a deadlock with a runner runs it again.
+    db::with_retry(c.db, [&] {
+        removal = model::FileRemoval{};
+        db::Transaction tx(c.db);
+        if (!others.empty()) {
+            // Other groups' sets keep their sample: only the user's own sets let it go.
+            for (int64_t s : mine) model::remove_set_membership(c.db, s, id);
+            what = "removed from " + std::to_string(mine.size()) + " set(s), kept in sets of other groups";
+        } else if (c.params.get("delete_results") == "True") {
+            model::delete_sequence_file(c.db, id, removal);
+            what = "deleted with its results";
+        } else {
+            model::clear_data_files(c.db, id, removal);
+            what = "data deleted, results kept";
+        }
+        log_change(c, "delete", "sequence_file", id, "sequence file (" + std::to_string(id) + ") " + what);
+        tx.commit();
+    });
     dispose_files(c, removal);
     Json::Value v(Json::objectValue);
     v["redirect"] = "sample_set/index";

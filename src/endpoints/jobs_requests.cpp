@@ -48,12 +48,18 @@ enum class Queued { Yes, AlreadyActive, NoData };
 Queued queue_file_run(Context& c, int64_t sf, const model::ConfigRow& config) {
     auto file = model::sequence_file_by_id(c.db, sf);
     if (!file || !file->data_file) return Queued::NoData;
-    db::Transaction tx(c.db);
-    model::lock_sequence_file(c.db, sf);
-    if (model::active_run(c.db, sf, config.id, "")) return Queued::AlreadyActive;
-    int64_t rid = model::schedule_run(c.db, sf, config.id, "", c.user_id(), waiting_for_pre_process(*file));
-    model::user_log(c.db, c.user_id(), "run requested with config " + config.name, "sequence_file", sf);
-    tx.commit();
+    // A deadlock or lock wait timeout on the job table (a runner, another web host) runs the
+    // transaction again: never an error for the user.
+    int64_t rid = db::with_retry(c.db, [&]() -> int64_t {
+        db::Transaction tx(c.db);
+        model::lock_sequence_file(c.db, sf);
+        if (model::active_run(c.db, sf, config.id, "")) return 0;
+        int64_t id = model::schedule_run(c.db, sf, config.id, "", c.user_id(), waiting_for_pre_process(*file));
+        model::user_log(c.db, c.user_id(), "run requested with config " + config.name, "sequence_file", sf);
+        tx.commit();
+        return id;
+    });
+    if (!rid) return Queued::AlreadyActive;
     c.audit("run_request", "results_file", rid, "file " + std::to_string(sf) + " config " + std::to_string(config.id));
     return Queued::Yes;
 }
@@ -80,9 +86,19 @@ Response run_request(Context& c) {
     auto file = model::sequence_file_by_id(c.db, sf);
     if (!file || !file->data_file) return Response::error("default/run_request " + what + " : the sequence file has no data yet");
 
-    db::Transaction tx(c.db);
-    model::lock_sequence_file(c.db, sf);  // a double click waits here, then sees the first run
-    if (auto running = model::active_run(c.db, sf, config_id, grep)) {
+    // The whole transaction runs again after a deadlock or lock wait timeout (db::with_retry).
+    std::optional<int64_t> running;
+    int64_t rid = db::with_retry(c.db, [&]() -> int64_t {
+        db::Transaction tx(c.db);
+        model::lock_sequence_file(c.db, sf);  // a double click waits here, then sees the first run
+        running = model::active_run(c.db, sf, config_id, grep);
+        if (running) return 0;
+        int64_t id = model::schedule_run(c.db, sf, config_id, grep, c.user_id(), waiting_for_pre_process(*file));
+        model::user_log(c.db, c.user_id(), "run requested with config " + config->name, "sequence_file", sf);
+        tx.commit();
+        return id;
+    });
+    if (running) {
         Json::Value v(Json::objectValue);
         v["success"] = "false";
         v["results_file_id"] = static_cast<Json::Int64>(*running);
@@ -90,9 +106,6 @@ Response run_request(Context& c) {
                        std::to_string(*running) + ")";
         return Response::json_text(v);
     }
-    int64_t rid = model::schedule_run(c.db, sf, config_id, grep, c.user_id(), waiting_for_pre_process(*file));
-    model::user_log(c.db, c.user_id(), "run requested with config " + config->name, "sequence_file", sf);
-    tx.commit();
     c.audit("run_request", "results_file", rid, "file " + std::to_string(sf) + " config " + std::to_string(config_id));
     Json::Value v(Json::objectValue);
     v["redirect"] = "reload";

@@ -117,27 +117,29 @@ int64_t schedule_run(db::Connection& db, int64_t sf, int64_t config, const std::
 }
 
 std::optional<int64_t> schedule_pre_process(db::Connection& db, int64_t sf, int64_t pp, int64_t user) {
-    db::Transaction tx(db);
-    if (!lock_sequence_file(db, sf)) return std::nullopt;
-    std::string args = "[" + std::to_string(pp) + ", " + std::to_string(sf) + "]";
-    if (db.query_one("SELECT id FROM scheduler_task WHERE task_name = 'pre_process' AND args = ? "
-                     "AND status IN ('PENDING', 'QUEUED', 'WAITING', 'RUNNING')",
-                     {args}))
-        return std::nullopt;
-    db.exec(std::string("INSERT INTO scheduler_task (application_name, task_name, group_name, status, function_name, "
-                        "uuid, args, vars, enabled, start_time, times_run, times_failed) VALUES ('vidjil', "
-                        "'pre_process', 'default', 'QUEUED', 'run_pre_process', UUID(), ?, '{}', 'T', ") +
-                kNow + ", 0, 0)",
-            {args});
-    auto task = static_cast<int64_t>(db.last_insert_id());
-    db.exec("INSERT INTO vidjil_job (task_id, kind, pre_process_id, sequence_file_id, requested_by, queued_at) "
-            "VALUES (?, 'pre_process', ?, ?, ?, NOW())",
-            {task, pp, sf, user});
-    db.exec("UPDATE sequence_file SET pre_process_id = ?, pre_process_flag = 'WAIT', pre_process_scheduler_task_id = ? "
-            "WHERE id = ?",
-            {pp, task, sf});
-    tx.commit();
-    return task;
+    return db::with_retry(db, [&]() -> std::optional<int64_t> {
+        db::Transaction tx(db);
+        if (!lock_sequence_file(db, sf)) return std::nullopt;
+        std::string args = "[" + std::to_string(pp) + ", " + std::to_string(sf) + "]";
+        if (db.query_one("SELECT id FROM scheduler_task WHERE task_name = 'pre_process' AND args = ? "
+                         "AND status IN ('PENDING', 'QUEUED', 'WAITING', 'RUNNING')",
+                         {args}))
+            return std::nullopt;
+        db.exec(std::string("INSERT INTO scheduler_task (application_name, task_name, group_name, status, function_name, "
+                            "uuid, args, vars, enabled, start_time, times_run, times_failed) VALUES ('vidjil', "
+                            "'pre_process', 'default', 'QUEUED', 'run_pre_process', UUID(), ?, '{}', 'T', ") +
+                    kNow + ", 0, 0)",
+                {args});
+        auto task = static_cast<int64_t>(db.last_insert_id());
+        db.exec("INSERT INTO vidjil_job (task_id, kind, pre_process_id, sequence_file_id, requested_by, queued_at) "
+                "VALUES (?, 'pre_process', ?, ?, ?, NOW())",
+                {task, pp, sf, user});
+        db.exec("UPDATE sequence_file SET pre_process_id = ?, pre_process_flag = 'WAIT', pre_process_scheduler_task_id = ? "
+                "WHERE id = ?",
+                {pp, task, sf});
+        tx.commit();
+        return task;
+    });
 }
 
 std::optional<Job> job_by_task(db::Connection& db, int64_t task) {
@@ -171,74 +173,83 @@ std::optional<Job> job_of_result(db::Connection& db, int64_t rid) {
 }
 
 std::optional<Job> claim_job(db::Connection& db, const std::string& host, int pid, int max_running, int64_t now) {
-    // Outside the transaction: an INSERT IGNORE of an existing row takes a shared lock, and two
-    // claimers upgrading it to exclusive below would deadlock.
-    db.exec("INSERT IGNORE INTO vidjil_runner_host (host, pid, heartbeat) VALUES (?, ?, ?)", {host, pid, now});
-    // Each statement sees the latest commits: the count must include a claim made a moment ago.
-    db.exec_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
-    db::Transaction tx(db);
-    db.query("SELECT host FROM vidjil_runner_host WHERE host = ? FOR UPDATE", {host});
-    auto n = db.query_one("SELECT COUNT(*) FROM vidjil_job j JOIN scheduler_task t ON t.id = j.task_id "
-                          "WHERE j.host = ? AND t.status = 'RUNNING'",
-                          {host});
-    if (n && n->integer(0) >= max_running) {
-        tx.commit();
-        return std::nullopt;
-    }
-    for (;;) {
-        auto t = db.query_one("SELECT id, task_name, args FROM scheduler_task WHERE status = 'QUEUED' "
-                              "AND task_name IN ('process', 'pre_process') ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED");
-        if (!t) {
+    // A deadlock or lock wait timeout with another claimer (another host) runs the claim again.
+    return db::with_retry(db, [&]() -> std::optional<Job> {
+        // Outside the transaction: an INSERT IGNORE of an existing row takes a shared lock, and two
+        // claimers upgrading it to exclusive below would deadlock.
+        db.exec("INSERT IGNORE INTO vidjil_runner_host (host, pid, heartbeat) VALUES (?, ?, ?)", {host, pid, now});
+        // Each statement sees the latest commits: the count must include a claim made a moment ago.
+        db.exec_raw("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        db::Transaction tx(db);
+        db.query("SELECT host FROM vidjil_runner_host WHERE host = ? FOR UPDATE", {host});
+        auto n = db.query_one("SELECT COUNT(*) FROM vidjil_job j JOIN scheduler_task t ON t.id = j.task_id "
+                              "WHERE j.host = ? AND t.status = 'RUNNING'",
+                              {host});
+        if (n && n->integer(0) >= max_running) {
             tx.commit();
             return std::nullopt;
         }
-        int64_t task = t->integer(0);
-        bool known = db.query_one("SELECT task_id FROM vidjil_job WHERE task_id = ?", {task}).has_value();
-        if (!known && !adopt_legacy_task(db, task, t->str(1), t->str(2))) {
-            db.exec("UPDATE scheduler_task SET status = 'FAILED' WHERE id = ?", {task});
-            continue;  // unreadable args of an imported task: nothing could ever run it
+        for (;;) {
+            auto t = db.query_one("SELECT id, task_name, args FROM scheduler_task WHERE status = 'QUEUED' "
+                                  "AND task_name IN ('process', 'pre_process') ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED");
+            if (!t) {
+                tx.commit();
+                return std::nullopt;
+            }
+            int64_t task = t->integer(0);
+            bool known = db.query_one("SELECT task_id FROM vidjil_job WHERE task_id = ?", {task}).has_value();
+            if (!known && !adopt_legacy_task(db, task, t->str(1), t->str(2))) {
+                db.exec("UPDATE scheduler_task SET status = 'FAILED' WHERE id = ?", {task});
+                continue;  // unreadable args of an imported task: nothing could ever run it
+            }
+            db.exec(std::string("UPDATE scheduler_task SET status = 'RUNNING', assigned_worker_name = ?, last_run_time = ") +
+                        kNow + ", times_run = COALESCE(times_run, 0) + 1 WHERE id = ?",
+                    {host, task});
+            db.exec("UPDATE vidjil_job SET host = ?, pid = ?, child_pid = NULL, heartbeat = ?, started_at = NOW(), "
+                    "ended_at = NULL, attempts = attempts + 1, message = NULL WHERE task_id = ?",
+                    {host, pid, now, task});
+            auto job = job_by_task(db, task);
+            tx.commit();
+            return job;
         }
-        db.exec(std::string("UPDATE scheduler_task SET status = 'RUNNING', assigned_worker_name = ?, last_run_time = ") +
-                    kNow + ", times_run = COALESCE(times_run, 0) + 1 WHERE id = ?",
-                {host, task});
-        db.exec("UPDATE vidjil_job SET host = ?, pid = ?, child_pid = NULL, heartbeat = ?, started_at = NOW(), "
-                "ended_at = NULL, attempts = attempts + 1, message = NULL WHERE task_id = ?",
-                {host, pid, now, task});
-        auto job = job_by_task(db, task);
-        tx.commit();
-        return job;
-    }
+    });
 }
 
 void set_child_pid(db::Connection& db, int64_t task, int child, const std::string& log_path) {
-    db.exec("UPDATE vidjil_job SET child_pid = ?, log_path = ? WHERE task_id = ?", {child, log_path, task});
+    db::with_retry(db, [&] {
+        db.exec("UPDATE vidjil_job SET child_pid = ?, log_path = ? WHERE task_id = ?", {child, log_path, task});
+    });
 }
 
 void heartbeat(db::Connection& db, const std::string& host, int pid, int64_t now) {
-    db.exec("UPDATE vidjil_job j JOIN scheduler_task t ON t.id = j.task_id SET j.heartbeat = ? "
-            "WHERE j.host = ? AND j.pid = ? AND t.status = 'RUNNING'",
-            {now, host, pid});
-    db.exec("INSERT INTO vidjil_runner_host (host, pid, heartbeat) VALUES (?, ?, ?) "
-            "ON DUPLICATE KEY UPDATE pid = VALUES(pid), heartbeat = VALUES(heartbeat)",
-            {host, pid, now});
+    db::with_retry(db, [&] {
+        db.exec("UPDATE vidjil_job j JOIN scheduler_task t ON t.id = j.task_id SET j.heartbeat = ? "
+                "WHERE j.host = ? AND j.pid = ? AND t.status = 'RUNNING'",
+                {now, host, pid});
+        db.exec("INSERT INTO vidjil_runner_host (host, pid, heartbeat) VALUES (?, ?, ?) "
+                "ON DUPLICATE KEY UPDATE pid = VALUES(pid), heartbeat = VALUES(heartbeat)",
+                {host, pid, now});
+    });
 }
 
 bool end_job(db::Connection& db, int64_t task, const std::string& host, int pid, const std::string& status,
              const std::string& message) {
-    db::Transaction tx(db);
-    auto mine = db.query_one("SELECT t.status FROM scheduler_task t JOIN vidjil_job j ON j.task_id = t.id "
-                             "WHERE t.id = ? AND j.host = ? AND j.pid = ? FOR UPDATE",
-                             {task, host, pid});
-    if (!mine || mine->str(0) != jobs::RUNNING) return false;
-    bool terminal = jobs::is_terminal(status);
-    db.exec(std::string("UPDATE scheduler_task SET status = ?, stop_time = ") + (terminal ? kNow : "NULL") +
-                ", times_failed = COALESCE(times_failed, 0) + ? WHERE id = ?",
-            {status, status == jobs::COMPLETED || !terminal ? 0 : 1, task});
-    db.exec(std::string("UPDATE vidjil_job SET ended_at = ") + (terminal ? "NOW()" : "NULL") +
-                ", heartbeat = NULL, message = ? WHERE task_id = ?",
-            {message.empty() ? db::Param(std::nullopt) : message, task});
-    tx.commit();
-    return true;
+    return db::with_retry(db, [&] {
+        db::Transaction tx(db);
+        auto mine = db.query_one("SELECT t.status FROM scheduler_task t JOIN vidjil_job j ON j.task_id = t.id "
+                                 "WHERE t.id = ? AND j.host = ? AND j.pid = ? FOR UPDATE",
+                                 {task, host, pid});
+        if (!mine || mine->str(0) != jobs::RUNNING) return false;
+        bool terminal = jobs::is_terminal(status);
+        db.exec(std::string("UPDATE scheduler_task SET status = ?, stop_time = ") + (terminal ? kNow : "NULL") +
+                    ", times_failed = COALESCE(times_failed, 0) + ? WHERE id = ?",
+                {status, status == jobs::COMPLETED || !terminal ? 0 : 1, task});
+        db.exec(std::string("UPDATE vidjil_job SET ended_at = ") + (terminal ? "NOW()" : "NULL") +
+                    ", heartbeat = NULL, message = ? WHERE task_id = ?",
+                {message.empty() ? db::Param(std::nullopt) : message, task});
+        tx.commit();
+        return true;
+    });
 }
 
 std::vector<Job> running_jobs(db::Connection& db) {
@@ -249,45 +260,54 @@ std::vector<Job> running_jobs(db::Connection& db) {
 }
 
 std::string recover_job(db::Connection& db, const Job& seen, int max_attempts, const std::string& why) {
-    db::Transaction tx(db);
-    auto now = db.query_one("SELECT t.status, j.host, j.pid FROM scheduler_task t JOIN vidjil_job j ON j.task_id = t.id "
-                            "WHERE t.id = ? FOR UPDATE",
-                            {seen.task_id});
-    if (!now || now->str(0) != jobs::RUNNING || now->str(1) != seen.host || now->opt_int("pid") != seen.pid) return "";
     bool retry = seen.attempts < max_attempts;
-    std::string status = retry ? jobs::QUEUED : jobs::FAILED;
-    std::string message = retry ? why + "; the job was queued again"
-                                : why + "; given up after " + std::to_string(seen.attempts) + " attempts";
-    db.exec(std::string("UPDATE scheduler_task SET status = ?, stop_time = ") + (retry ? "NULL" : kNow) + " WHERE id = ?",
-            {status, seen.task_id});
-    db.exec(std::string("UPDATE vidjil_job SET heartbeat = NULL, message = ?, ended_at = ") + (retry ? "NULL" : "NOW()") +
-                " WHERE task_id = ?",
-            {message, seen.task_id});
-    if (seen.kind == jobs::TASK_PRE_PROCESS && seen.sequence_file_id)
-        db.exec("UPDATE sequence_file SET pre_process_flag = ? WHERE id = ?", {retry ? "WAIT" : "FAILED", *seen.sequence_file_id});
-    tx.commit();
+    bool changed = db::with_retry(db, [&] {
+        db::Transaction tx(db);
+        auto now = db.query_one("SELECT t.status, j.host, j.pid FROM scheduler_task t JOIN vidjil_job j ON j.task_id = t.id "
+                                "WHERE t.id = ? FOR UPDATE",
+                                {seen.task_id});
+        if (!now || now->str(0) != jobs::RUNNING || now->str(1) != seen.host || now->opt_int("pid") != seen.pid)
+            return false;
+        std::string status = retry ? jobs::QUEUED : jobs::FAILED;
+        std::string message = retry ? why + "; the job was queued again"
+                                    : why + "; given up after " + std::to_string(seen.attempts) + " attempts";
+        db.exec(std::string("UPDATE scheduler_task SET status = ?, stop_time = ") + (retry ? "NULL" : kNow) + " WHERE id = ?",
+                {status, seen.task_id});
+        db.exec(std::string("UPDATE vidjil_job SET heartbeat = NULL, message = ?, ended_at = ") + (retry ? "NULL" : "NOW()") +
+                    " WHERE task_id = ?",
+                {message, seen.task_id});
+        if (seen.kind == jobs::TASK_PRE_PROCESS && seen.sequence_file_id)
+            db.exec("UPDATE sequence_file SET pre_process_flag = ? WHERE id = ?", {retry ? "WAIT" : "FAILED", *seen.sequence_file_id});
+        tx.commit();
+        return true;
+    });
+    if (!changed) return "";
     if (!retry && seen.kind == jobs::TASK_PRE_PROCESS && seen.sequence_file_id)
         release_waiting_runs(db, *seen.sequence_file_id, false);
-    return status;
+    return retry ? jobs::QUEUED : jobs::FAILED;
 }
 
 void release_waiting_runs(db::Connection& db, int64_t sf, bool ok) {
-    if (ok) {
-        db.exec("UPDATE scheduler_task t JOIN vidjil_job j ON j.task_id = t.id SET t.status = 'QUEUED' "
-                "WHERE j.sequence_file_id = ? AND j.kind = 'process' AND t.status = 'WAITING'",
+    db::with_retry(db, [&] {
+        if (ok) {
+            db.exec("UPDATE scheduler_task t JOIN vidjil_job j ON j.task_id = t.id SET t.status = 'QUEUED' "
+                    "WHERE j.sequence_file_id = ? AND j.kind = 'process' AND t.status = 'WAITING'",
+                    {sf});
+            return;
+        }
+        db.exec(std::string("UPDATE scheduler_task t JOIN vidjil_job j ON j.task_id = t.id SET t.status = 'FAILED', "
+                            "t.stop_time = ") + kNow + ", j.ended_at = NOW(), j.message = 'the pre-process of this file failed' "
+                    "WHERE j.sequence_file_id = ? AND j.kind = 'process' AND t.status = 'WAITING'",
                 {sf});
-        return;
-    }
-    db.exec(std::string("UPDATE scheduler_task t JOIN vidjil_job j ON j.task_id = t.id SET t.status = 'FAILED', "
-                        "t.stop_time = ") + kNow + ", j.ended_at = NOW(), j.message = 'the pre-process of this file failed' "
-                "WHERE j.sequence_file_id = ? AND j.kind = 'process' AND t.status = 'WAITING'",
-            {sf});
+    });
 }
 
 void requeue_stale_waiting(db::Connection& db) {
-    db.exec("UPDATE scheduler_task t JOIN vidjil_job j ON j.task_id = t.id JOIN sequence_file f ON f.id = j.sequence_file_id "
-            "SET t.status = 'QUEUED' WHERE t.status = 'WAITING' AND j.kind = 'process' "
-            "AND (f.pre_process_flag IS NULL OR f.pre_process_flag IN ('COMPLETED', 'DONE', 'FAILED', ''))");
+    db::with_retry(db, [&] {
+        db.exec("UPDATE scheduler_task t JOIN vidjil_job j ON j.task_id = t.id JOIN sequence_file f ON f.id = j.sequence_file_id "
+                "SET t.status = 'QUEUED' WHERE t.status = 'WAITING' AND j.kind = 'process' "
+                "AND (f.pre_process_flag IS NULL OR f.pre_process_flag IN ('COMPLETED', 'DONE', 'FAILED', ''))");
+    });
 }
 
 std::vector<JobLine> recent_jobs(db::Connection& db, const std::vector<int64_t>& groups, int days) {

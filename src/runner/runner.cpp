@@ -129,7 +129,7 @@ Runner::Runner(const Config& cfg, Options options)
 
 void Runner::recover() {
     int64_t now = std::time(nullptr);
-    int64_t stale = cfg_.get_int("RUNNER_STALE_AFTER", 120);
+    int64_t stale = heartbeat_timeout();
     int attempts = static_cast<int>(cfg_.get_int("RUNNER_MAX_ATTEMPTS", 2));
     for (const model::Job& j : model::running_jobs(db_)) {
         std::string why;
@@ -148,6 +148,11 @@ void Runner::recover() {
         if (!status.empty()) log::warn("job " + std::to_string(j.task_id) + ": " + why + " -> " + status);
     }
     model::requeue_stale_waiting(db_);
+}
+
+int64_t Runner::heartbeat_timeout() const {
+    // RUNNER_STALE_AFTER: the key's earlier name, still read.
+    return std::max<int64_t>(1, cfg_.get_int("RUNNER_HEARTBEAT_TIMEOUT", cfg_.get_int("RUNNER_STALE_AFTER", 120)));
 }
 
 bool Runner::holds(int64_t task_id) const {
@@ -293,7 +298,16 @@ int Runner::run() {
     for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP}) sigaddset(&set, s);
     sigprocmask(SIG_BLOCK, &set, nullptr);
     double heartbeat_every = static_cast<double>(cfg_.get_int("RUNNER_HEARTBEAT", 10));
-    double last_heartbeat = 0, last_recover = -1e9;
+    // Jobs of runners that stopped (here) or went silent (other hosts) are looked for at start,
+    // then periodically: a host that died is taken over by the live ones within about
+    // RUNNER_HEARTBEAT_TIMEOUT + a quarter of it, without waiting for a runner to start.
+    double timeout = static_cast<double>(heartbeat_timeout());
+    double recover_every = std::clamp(timeout / 4, 1.0, 60.0);
+    if (heartbeat_every * 2 > timeout)
+        log::warn("RUNNER_HEARTBEAT (" + std::to_string(static_cast<int>(heartbeat_every)) +
+                  " s) should be under half of RUNNER_HEARTBEAT_TIMEOUT (" + std::to_string(static_cast<int>(timeout)) +
+                  " s): jobs of live runners on other hosts could be taken over");
+    double last_heartbeat = 0, last_recover = -1e9, last_sweep = -1e9;
     // While the database is away: tries after 1, 2, 4... s, at most RUNNER_DB_BACKOFF apart.
     double db_down_since = 0, db_delay = 0, next_db_try = 0;
     double db_patience = static_cast<double>(cfg_.get_int("RUNNER_DB_RETRY", 300));
@@ -310,11 +324,14 @@ int Runner::run() {
         if (now >= next_db_try) {  // on SIGTERM too: results of ended programs are stored first
             try {
                 db_.ensure();
-                if (now - last_recover >= 60) {
+                if (now - last_recover >= recover_every) {
                     recover();
                     last_recover = now;
+                }
+                if (now - last_sweep >= 60) {
                     // get_data cache entries nobody rebuilt for a day (sets deleted, old variants).
                     jobs::sweep_result_cache(cfg_, cfg_.get_int("GET_DATA_CACHE_MAX_AGE", 86400));
+                    last_sweep = now;
                 }
                 finish_pending();
                 // Also while idle: admin/clean_workers_status shows each host's last sign of life.

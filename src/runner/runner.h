@@ -2,9 +2,11 @@
 // Run every minute by cron under flock (--once: work until the queue is empty, then exit), or
 // as a service (--watch). Several runners, on one host or on several hosts sharing the database
 // and the data directories, never take the same job (SELECT ... FOR UPDATE SKIP LOCKED) and
-// together respect RUNNER_MAX_JOBS per host. A runner that dies leaves its jobs RUNNING; the
-// next runner to start finds them (host + pid, or a stale heartbeat for other hosts) and queues
-// them again, or fails them after RUNNER_MAX_ATTEMPTS.
+// together respect RUNNER_MAX_JOBS per host. A runner that dies leaves its jobs RUNNING; a
+// runner finds them at its start and then periodically in its loop (host + pid, or for other
+// hosts a heartbeat older than RUNNER_HEARTBEAT_TIMEOUT) and queues them again, or fails them
+// after RUNNER_MAX_ATTEMPTS. Deadlocks and lock wait timeouts on the job table are retried
+// (db::with_retry in src/model/jobs.cpp).
 #pragma once
 #include <sys/types.h>
 
@@ -102,6 +104,7 @@ private:
         int wait_status = 0;
     };
     void recover();
+    int64_t heartbeat_timeout() const;  // RUNNER_HEARTBEAT_TIMEOUT, seconds
     bool holds(int64_t task_id) const;
     bool fill_slots();
     void start_job(model::Job job);
