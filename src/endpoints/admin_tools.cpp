@@ -183,7 +183,7 @@ Response admin_showlog(Context& c) {
 
 Response admin_clean_workers_status(Context& c) {
     int64_t now = std::time(nullptr);
-    int64_t stale = c.cfg.get_int("RUNNER_STALE_AFTER", 120);
+    int64_t stale = c.cfg.get_int("RUNNER_HEARTBEAT_TIMEOUT", c.cfg.get_int("RUNNER_STALE_AFTER", 120));
     bool clear = c.req.method == "POST";
     Json::Value hosts(Json::arrayValue);
     for (const auto& h : model::runner_hosts(c.db)) {
@@ -196,7 +196,7 @@ Response admin_clean_workers_status(Context& c) {
         e["alive"] = h.heartbeat && now - *h.heartbeat <= stale;
         hosts.append(e);
     }
-    // Dangling: RUNNING jobs whose runner has not beaten for RUNNER_STALE_AFTER seconds, and
+    // Dangling: RUNNING jobs whose runner has not beaten for RUNNER_HEARTBEAT_TIMEOUT seconds, and
     // RUNNING tasks of the original server (no vidjil_job row), which nothing will ever end.
     Json::Value dangling(Json::arrayValue);
     for (const model::Job& j : model::running_jobs(c.db)) {
