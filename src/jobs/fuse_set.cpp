@@ -37,7 +37,8 @@ files::FuseOptions fuse_options(const std::string& command, const std::string& t
 
 }  // namespace
 
-FuseReport fuse_set(const Config& cfg, db::Connection& db, int64_t ss, int64_t config_id, std::ostream* log) {
+static FuseReport fuse_set_once(const Config& cfg, db::Connection& db, int64_t ss, int64_t config_id,
+                                std::ostream* log) {
     FuseReport report;
     std::string tag = "fuse of set " + std::to_string(ss) + " c" + std::to_string(config_id) + ": ";
     // Every statement of the transaction sees what other runners committed before it ran.
@@ -99,6 +100,12 @@ FuseReport fuse_set(const Config& cfg, db::Connection& db, int64_t ss, int64_t c
     report.message = tag + std::to_string(inputs.size()) + " sample(s) fused into " + stored;
     if (log) *log << report.message << "\n";
     return report;
+}
+
+// Two runners (hosts) fusing sets that share a sample, or a fuse waiting on the set's lock
+// longer than innodb_lock_wait_timeout: the whole fuse runs again (db::with_retry).
+FuseReport fuse_set(const Config& cfg, db::Connection& db, int64_t ss, int64_t config_id, std::ostream* log) {
+    return db::with_retry(db, [&] { return fuse_set_once(cfg, db, ss, config_id, log); });
 }
 
 }  // namespace vidjil::jobs
