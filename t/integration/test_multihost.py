@@ -127,6 +127,10 @@ def _killed_host_taken_over(env, attempts):
         final = "COMPLETED" if attempts > 1 else "FAILED"
         fx.wait_for(lambda: fx.status_of(env, rid) == final, timeout=60, step=0.2)
         return rid, time.time() - t0, runners.log("live-b"), marker
+    except BaseException:
+        if os.path.exists(marker):
+            os.unlink(marker)
+        raise
     finally:
         runners.stop()
 
