@@ -25,7 +25,15 @@ def _reader_of_a_patient(env):
     # get_data records the read once its answer is sent.
     fx.wait_for(lambda: env.sql("SELECT COUNT(*) FROM vidjil_audit WHERE action = 'get_data' AND user_id = ? "
                                 "AND record_id = ?", uid, ss) == [["1"]])
-    return email, uid, ss
+    # A download of the result: found by set too (the trail names the results row).
+    stored = env.sql("SELECT data_file FROM results_file WHERE id = ?", rid)[0][0]
+    dl = c.get("/vidjil/default/download/" + stored, query={"filename": "r.vidjil"})
+    assert dl.status == 200, dl
+    out = c.post("/vidjil/results_file/output", query={"results_file_id": rid, "format": "json"})
+    assert out.status == 200 and "files" in out.json(), out
+    assert env.sql("SELECT COUNT(*) FROM vidjil_audit WHERE action = 'results_file_output' AND user_id = ? "
+                   "AND record_id = ?", uid, rid) == [["1"]]
+    return email, uid, ss, rid
 
 
 def _page(admin, **q):
@@ -36,7 +44,7 @@ def _page(admin, **q):
 
 
 def test_get_data_read_is_on_the_page_and_in_the_csv(env):
-    email, uid, ss = _reader_of_a_patient(env)
+    email, uid, ss, rid = _reader_of_a_patient(env)
     admin = env.admin()
 
     by_user = _page(admin, user=email)
@@ -50,6 +58,8 @@ def test_get_data_read_is_on_the_page_and_in_the_csv(env):
     by_set = _page(admin, set=str(ss))
     assert any(x["action"] == "get_data" and x["user_email"] == email for x in by_set["query"]), by_set
     assert all(x["sample_set_id"] == str(ss) for x in by_set["query"]), by_set
+    assert any(x["action"] == "download" and x["table"] == "results_file" and x["record_id"] == str(rid)
+               for x in by_set["query"]), by_set
     today = time.strftime("%Y-%m-%d", time.gmtime())
     yesterday = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400))
     dated = _page(admin, user=email, since=yesterday, until=today)
