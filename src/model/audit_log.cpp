@@ -2,14 +2,38 @@
 #include "model/audit_log.h"
 
 #include <cstdio>
+#include <algorithm>
 #include <ctime>
+
+#include "model/acl.h"
 
 namespace vidjil::model {
 
 namespace {
 
-// The WHERE clause of a filter (fixed text, values bound).
-std::string where(const AuditFilter& f, db::Params& p) {
+// The records a set's trail is about, by table: the set, its patient/run/generic row, its
+// sequence files and their results (a few queries on indexed columns, so that the filter on
+// vidjil_audit is a list of (table_name, record_id) ranges of its index).
+std::vector<std::pair<std::string, std::vector<int64_t>>> set_records(db::Connection& db, int64_t ss) {
+    std::vector<std::pair<std::string, std::vector<int64_t>>> out;
+    out.push_back({"sample_set", {ss}});
+    auto ids = [&](const std::string& sql) {
+        std::vector<int64_t> v;
+        for (const auto& r : db.query(sql, {ss})) v.push_back(r.integer(0));
+        return v;
+    };
+    out.push_back({"patient", ids("SELECT id FROM patient WHERE sample_set_id = ?")});
+    out.push_back({"run", ids("SELECT id FROM run WHERE sample_set_id = ?")});
+    out.push_back({"generic", ids("SELECT id FROM generic WHERE sample_set_id = ?")});
+    out.push_back({"sequence_file", ids("SELECT DISTINCT sequence_file_id FROM sample_set_membership WHERE "
+                                        "sample_set_id = ? AND sequence_file_id IS NOT NULL")});
+    out.push_back({"results_file", ids("SELECT DISTINCT r.id FROM results_file r JOIN sample_set_membership m ON "
+                                       "m.sequence_file_id = r.sequence_file_id WHERE m.sample_set_id = ?")});
+    return out;
+}
+
+// The WHERE clause of a filter (fixed text and placeholders, values bound).
+std::string where(db::Connection& db, const AuditFilter& f, db::Params& p) {
     std::string w = " WHERE 1 = 1";
     if (f.user_id) {
         w += " AND a.user_id = ?";
@@ -23,24 +47,47 @@ std::string where(const AuditFilter& f, db::Params& p) {
         w += " AND a.created < ?";
         p.emplace_back(f.until);
     }
+    if (f.after_id > 0) {
+        w += " AND (a.created < ? OR (a.created = ? AND a.id < ?))";
+        p.emplace_back(f.after_created);
+        p.emplace_back(f.after_created);
+        p.emplace_back(f.after_id);
+    }
     if (f.sample_set_id) {
-        w += " AND ((a.table_name = 'sample_set' AND a.record_id = ?)"
-             " OR (a.table_name = 'sequence_file' AND a.record_id IN"
-             " (SELECT m.sequence_file_id FROM sample_set_membership m WHERE m.sample_set_id = ?))"
-             " OR (a.table_name = 'results_file' AND a.record_id IN (SELECT r.id FROM results_file r JOIN"
-             " sample_set_membership m ON m.sequence_file_id = r.sequence_file_id WHERE m.sample_set_id = ?))"
-             " OR (a.table_name = 'patient' AND a.record_id IN (SELECT x.id FROM patient x WHERE x.sample_set_id = ?))"
-             " OR (a.table_name = 'run' AND a.record_id IN (SELECT x.id FROM run x WHERE x.sample_set_id = ?))"
-             " OR (a.table_name = 'generic' AND a.record_id IN (SELECT x.id FROM generic x WHERE x.sample_set_id = ?)))";
-        for (int i = 0; i < 6; ++i) p.emplace_back(*f.sample_set_id);
+        std::string any;
+        for (const auto& [table, ids] : set_records(db, *f.sample_set_id)) {
+            if (ids.empty()) continue;
+            any += std::string(any.empty() ? "" : " OR ") + "(a.table_name = ? AND a.record_id IN (" +
+                   placeholders(ids.size()) + "))";
+            p.emplace_back(table);
+            for (int64_t id : ids) p.emplace_back(static_cast<long long>(id));
+        }
+        w += " AND (" + any + ")";
     }
     return w;
 }
 
 }  // namespace
 
+void each_audit_row(db::Connection& db, const AuditFilter& f, const std::function<void(const AuditRow&)>& fn) {
+    const int64_t page = 1000;
+    AuditFilter p = f;
+    p.offset = 0;
+    for (int64_t left = f.limit; left > 0;) {
+        p.limit = std::min(page, left);
+        auto rows = audit_rows(db, p);
+        for (const auto& r : rows) fn(r);
+        left -= static_cast<int64_t>(rows.size());
+        if (static_cast<int64_t>(rows.size()) < p.limit) break;
+        p.after_created = rows.back().created;
+        p.after_id = rows.back().id;
+    }
+}
+
 std::vector<AuditRow> audit_rows(db::Connection& db, const AuditFilter& f) {
     db::Params p;
+    // The page's ids first (index order, LIMIT/OFFSET), then their columns: the set of each row
+    // is looked up for the rows shown only, never for the rows an offset skips.
     std::string sql =
         "SELECT a.id, DATE_FORMAT(a.created, '%Y-%m-%d %H:%i:%s') AS created, a.user_id, u.email, a.impersonator_id, "
         "a.client_ip, a.action, a.table_name, a.record_id, a.detail, "
@@ -53,8 +100,9 @@ std::vector<AuditRow> audit_rows(db::Connection& db, const AuditFilter& f) {
         "WHEN 'run' THEN (SELECT x.sample_set_id FROM run x WHERE x.id = a.record_id) "
         "WHEN 'generic' THEN (SELECT x.sample_set_id FROM generic x WHERE x.id = a.record_id) "
         "ELSE NULL END AS sample_set_id "
-        "FROM vidjil_audit a LEFT JOIN auth_user u ON u.id = a.user_id" +
-        where(f, p) + " ORDER BY a.id DESC LIMIT ? OFFSET ?";
+        "FROM (SELECT a.id FROM vidjil_audit a" + where(db, f, p) +
+        " ORDER BY a.created DESC, a.id DESC LIMIT ? OFFSET ?) page JOIN vidjil_audit a ON a.id = page.id "
+        "LEFT JOIN auth_user u ON u.id = a.user_id ORDER BY a.created DESC, a.id DESC";
     p.emplace_back(static_cast<long long>(f.limit));
     p.emplace_back(static_cast<long long>(f.offset));
     std::vector<AuditRow> out;
@@ -76,12 +124,13 @@ std::vector<AuditRow> audit_rows(db::Connection& db, const AuditFilter& f) {
     return out;
 }
 
-int64_t audit_count(db::Connection& db, const AuditFilter& f) {
+int64_t audit_count(db::Connection& db, const AuditFilter& f, int64_t cap) {
     db::Params p;
-    std::string sql = "SELECT COUNT(*) FROM vidjil_audit a" + where(f, p);
+    // Counting stops at `cap`: an exact count of millions of rows costs seconds.
+    std::string sql = "SELECT COUNT(*) FROM (SELECT 1 FROM vidjil_audit a" + where(db, f, p) + " LIMIT ?) x";
+    p.emplace_back(static_cast<long long>(cap));
     return db.query_one(sql, p)->integer(0);
 }
-
 }  // namespace vidjil::model
 
 namespace vidjil::model {

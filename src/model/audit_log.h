@@ -2,6 +2,7 @@
 // patient's data, filtered by user, sample set and date, for admin/audit and `vidjil-admin audit`.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,9 @@ struct AuditFilter {
     std::optional<int64_t> sample_set_id;
     std::string since, until;  // "YYYY-MM-DD HH:MM:SS" (since inclusive, until exclusive), "" = open
     int64_t limit = 100, offset = 0;
+    // Keyset paging of exports: only rows after (in the newest-first order) this one.
+    std::string after_created;
+    int64_t after_id = 0;
 };
 
 struct AuditRow {
@@ -28,10 +32,13 @@ struct AuditRow {
     std::optional<int64_t> sample_set_id;
 };
 
-// Newest first.
+// Newest first (by date, then id).
 std::vector<AuditRow> audit_rows(db::Connection& db, const AuditFilter& f);
-// Rows matching the filter, without limit.
-int64_t audit_count(db::Connection& db, const AuditFilter& f);
+// Every row of the filter (up to f.limit, offset ignored), newest first, read 1000 at a time by
+// keyset (an export of millions of rows neither sits in memory nor re-reads skipped rows).
+void each_audit_row(db::Connection& db, const AuditFilter& f, const std::function<void(const AuditRow&)>& fn);
+// Rows matching the filter (limit and offset ignored), counted up to `cap` at most.
+int64_t audit_count(db::Connection& db, const AuditFilter& f, int64_t cap);
 
 // A date of a filter, "YYYY-MM-DD" or "YYYY-MM-DD HH:MM[:SS]" (or with a T), as
 // "YYYY-MM-DD HH:MM:SS"; a day alone as an end (`until`) means the end of that day (the next

@@ -23,7 +23,6 @@
 
 #include "auth/password.h"
 #include "jobs/paths.h"
-#include "jobs/spawn.h"
 #include "jobs/status.h"
 #include "model/accounts.h"
 #include "model/admin_cli.h"
@@ -341,9 +340,15 @@ std::string local_host(const Config& cfg) {
     return cfg.get("RUNNER_HOST", h);
 }
 
-bool process_alive(int64_t pid) {
+// A vidjil-runner process (the runner's own test, runner/child.cpp): a recycled pid belongs to
+// another program, and then the runner that held the job is gone.
+bool runner_alive(int64_t pid) {
     if (pid <= 0) return false;
-    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return false;
+    std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+    std::string name;
+    std::getline(comm, name);
+    return name == "vidjil-runner";
 }
 
 // Why a RUNNING job is stuck ("" = its runner is alive), as the runner's own recovery judges:
@@ -351,7 +356,7 @@ bool process_alive(int64_t pid) {
 std::string stuck_reason(const Config& cfg, const model::JobListRow& j, int64_t now) {
     if (!j.tracked) return "queued by the original server's scheduler, not by vidjil-runner";
     int64_t stale = cfg.get_int("RUNNER_STALE_AFTER", 120);
-    if (j.host == local_host(cfg) && j.pid && !process_alive(*j.pid))
+    if (j.host == local_host(cfg) && j.pid && !runner_alive(*j.pid))
         return "its runner (pid " + std::to_string(*j.pid) + " on " + j.host + ") is gone";
     if (!j.heartbeat) return "no heartbeat from the runner on " + j.host;
     if (now - *j.heartbeat > stale)
@@ -446,8 +451,9 @@ int jobs_cmd(db::Connection& db, const Config& cfg, const Args& a, std::ostream&
                  "vidjil-admin, was " + j.status);
     out << "job " << id << " cancelled (was " << j.status << ")";
     if (j.status == jobs::RUNNING) {
-        if (j.host == local_host(cfg) && j.child_pid && *j.child_pid > 0) {
-            jobs::signal_group(static_cast<pid_t>(*j.child_pid), SIGTERM);
+        // The program leads its own process group (jobs::spawn): the whole group is signalled.
+        if (j.host == local_host(cfg) && j.child_pid && *j.child_pid > 0 &&
+            ::kill(-static_cast<pid_t>(*j.child_pid), SIGTERM) == 0) {
             out << "; its program (pid " << *j.child_pid << ") was sent SIGTERM";
         } else {
             out << "; the runner on " << j.host << " stops its program at its next heartbeat";
@@ -570,30 +576,20 @@ int audit_cmd(db::Connection& db, const Args& a, std::ostream& out) {
         for (size_t i = 0; i < cols.size(); ++i) out << (i ? "\t" : "") << cols[i];
         out << "\n";
     }
-    // Pages of 1000 rows: an export of a whole year does not sit in memory at once.
-    const int64_t page = 1000;
-    int64_t wanted = f.limit;
-    for (int64_t offset = 0; offset < wanted; offset += page) {
-        model::AuditFilter p = f;
-        p.offset = offset;
-        p.limit = std::min(page, wanted - offset);
-        auto rows = model::audit_rows(db, p);
-        for (const auto& r : rows) {
-            auto cells = model::audit_cells(r);
-            if (as_csv) {
-                out << csv::line(cells);
-            } else {
-                for (size_t i = 0; i < cells.size(); ++i) {
-                    std::string c = cells[i];
-                    for (char& ch : c)
-                        if (ch == '\t' || ch == '\n' || ch == '\r') ch = ' ';
-                    out << (i ? "\t" : "") << c;
-                }
-                out << "\n";
-            }
+    model::each_audit_row(db, f, [&](const model::AuditRow& r) {
+        auto cells = model::audit_cells(r);
+        if (as_csv) {
+            out << csv::line(cells);
+            return;
         }
-        if (static_cast<int64_t>(rows.size()) < p.limit) break;
-    }
+        for (size_t i = 0; i < cells.size(); ++i) {
+            std::string c = cells[i];
+            for (char& ch : c)
+                if (ch == '\t' || ch == '\n' || ch == '\r') ch = ' ';
+            out << (i ? "\t" : "") << c;
+        }
+        out << "\n";
+    });
     return 0;
 }
 
