@@ -120,3 +120,12 @@ def test_non_admins_are_refused_and_bad_filters_explained(env):
     assert a.status == 400 and "not a date" in a.json()["message"], a
     a = admin.get("/vidjil/admin/audit", query={"set": "x<b>"})
     assert a.status == 400 and "<b>" not in a.text, a
+
+
+def test_page_escapes_what_it_shows(env):
+    email, pw, uid = env.new_user()
+    env.sql("INSERT INTO vidjil_audit (created, user_id, client_ip, action, detail) VALUES (NOW(), ?, '<i>ip</i>', "
+            "'read', '<script>alert(1)</script>')", uid)
+    html = env.admin().post("/vidjil/admin/audit", query={"user": email}).text
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html, html
+    assert "<i>ip</i>" not in html and "&lt;i&gt;ip&lt;/i&gt;" in html
