@@ -1,5 +1,6 @@
 // FastCGI program for /vidjil/admin/*: the administrator's overview.
 #include "endpoints/admin.h"
+#include "endpoints/audit_page.h"
 #include "endpoints/routes.h"
 
 using namespace vidjil::app;
@@ -16,6 +17,11 @@ int main() {
           opt("filter", Type::Text, From::Any, 1024)},
          ep::admin_showlog},
         {"/vidjil/admin/clean_workers_status", GET_POST, Access::Admin, {}, ep::admin_clean_workers_status},
+        {"/vidjil/admin/audit", GET_POST, Access::Admin,
+         {opt("user", Type::Text, From::Any, 512), opt("set", Type::Text, From::Any, 32),
+          opt("since", Type::Text, From::Any, 32), opt("until", Type::Text, From::Any, 32),
+          opt("limit", Type::Int, From::Any, 16), opt("offset", Type::Int, From::Any, 16)},
+         ep::admin_audit},
     };
     return serve("vidjil-admin-page", routes);
 }

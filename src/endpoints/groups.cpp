@@ -1,6 +1,7 @@
 // Handlers of group/*: listing, creating, editing and deleting groups, members and rights.
 #include "endpoints/admin.h"
 #include "endpoints/endpoints.h"
+#include "model/admin_cli.h"
 #include "model/groups.h"
 #include "model/users.h"
 #include "util/log.h"
@@ -74,20 +75,8 @@ Response group_add_form(Context& c) {
     // The form sends "None" for no parent.
     int64_t parent = text::parse_int(c.params.get("group_parent")).value_or(0);
     db::Transaction tx(c.db);
-    int64_t gid = model::insert_group(c.db, name, text::trim(c.params.get("info")));
-    model::add_membership(c.db, c.user_id(), gid);
-    for (const char* r : {"create", "read", "admin", "upload", "save"}) model::add_permission(c.db, gid, r, "sample_set", 0);
-    model::add_permission(c.db, gid, "access", "auth_group", gid);
-    if (parent > 0 && model::group_row(c.db, parent)) {
-        // One level of hierarchy, as the original: a parent that is itself a child hands over
-        // to its own parents.
-        std::vector<int64_t> grand = model::parent_groups(c.db, parent);
-        std::vector<int64_t> parents = grand.empty() ? std::vector<int64_t>{parent} : grand;
-        for (int64_t p : parents) {
-            model::add_group_parent(c.db, p, gid);
-            model::add_permission(c.db, p, "access", "auth_group", gid);
-        }
-    }
+    int64_t gid = model::create_group(c.db, name, text::trim(c.params.get("info")),
+                                      parent > 0 ? std::optional<int64_t>(parent) : std::nullopt, c.user_id());
     c.audit("group_create", "auth_group", gid, name);
     tx.commit();
     Json::Value v = redirect_index("group '" + std::to_string(gid) + "' (" + http::msg_value(name) + ") created");

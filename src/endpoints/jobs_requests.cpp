@@ -231,15 +231,25 @@ Response default_download(Context& c) {
 Response download_stored_file(Context& c, const std::string& name, const std::string& download_name) {
     // Only files that a row names, and only when that row's set may be read (the original
     // served any file of DIR_RESULTS to anyone logged in: model.md §9.1-6).
+    // The audit trail names the row that allowed it (the results, or the set of a fused file or
+    // an analysis), so that the read is found by set in admin/audit.
     bool allowed = false;
+    std::string table;
+    int64_t record = 0;
+    auto allow = [&](bool ok, const char* t, int64_t id) {
+        if (!ok || allowed) return;
+        allowed = true;
+        table = t;
+        record = id;
+    };
     if (model::is_safe_stored_name(name)) {
-        for (const auto& r : model::results_with_file(c.db, name)) allowed = allowed || c.perm().can_view_file(r.sequence_file_id);
-        for (const auto& f : model::fused_with_file(c.db, name)) allowed = allowed || c.perm().can_view_sample_set(f.sample_set_id);
+        for (const auto& r : model::results_with_file(c.db, name)) allow(c.perm().can_view_file(r.sequence_file_id), "results_file", r.id);
+        for (const auto& f : model::fused_with_file(c.db, name)) allow(c.perm().can_view_sample_set(f.sample_set_id), "sample_set", f.sample_set_id);
         int64_t ss = 0;
-        if (!model::analyses_with_file(c.db, name, &ss).empty()) allowed = allowed || c.perm().can_view_sample_set(ss);
+        if (!model::analyses_with_file(c.db, name, &ss).empty()) allow(c.perm().can_view_sample_set(ss), "sample_set", ss);
     }
     if (!allowed) return Response::error("access denied", 404);
-    c.audit("download", "results_file", std::nullopt, name);
+    c.audit("download", table, record, name);
     return send_result_file(c, jobs::results_dir(c.cfg) + "/" + name, download_name);
 }
 

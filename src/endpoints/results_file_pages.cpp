@@ -129,6 +129,7 @@ Response results_file_output(Context& c) {
         list.append(e);
     }
     d["files"] = list;
+    c.audit("results_file_output", "results_file", result->id);
     return c.page("results_file/output", d);
 }
 

@@ -248,10 +248,24 @@ void Runner::enforce_timeouts(double now) {
             slot.kill_at = now + grace;
             log::warn("job " + std::to_string(slot.exec->job().task_id) + ": time limit reached, stopping the program");
             signal_group(pid, SIGTERM);
-        } else if (slot.timed_out && slot.kill_at > 0 && now >= slot.kill_at) {
+        } else if ((slot.timed_out || slot.cancelled) && slot.kill_at > 0 && now >= slot.kill_at) {
             signal_group(pid, SIGKILL);
             slot.kill_at = 0;
         }
+    }
+}
+
+void Runner::stop_cancelled(double now) {
+    double grace = static_cast<double>(cfg_.get_int("RUNNER_KILL_GRACE", 10));
+    for (auto& [pid, slot] : slots_) {
+        if (slot.cancelled || slot.timed_out) continue;
+        auto j = model::job_by_task(db_, slot.exec->job().task_id);
+        if (j && j->status == jobs::RUNNING && j->host == ctx_.host && j->pid == ctx_.pid) continue;
+        slot.cancelled = true;
+        slot.kill_at = now + grace;
+        log::warn("job " + std::to_string(slot.exec->job().task_id) + ": no longer held by this runner (" +
+                  (j ? j->status : std::string("deleted")) + "), stopping the program");
+        signal_group(pid, SIGTERM);
     }
 }
 
@@ -337,6 +351,7 @@ int Runner::run() {
                 // Also while idle: admin/clean_workers_status shows each host's last sign of life.
                 if (now - last_heartbeat >= heartbeat_every) {
                     model::heartbeat(db_, ctx_.host, ctx_.pid, std::time(nullptr));
+                    stop_cancelled(now);
                     last_heartbeat = now;
                 }
                 claimed = fill_slots();

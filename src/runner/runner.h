@@ -101,6 +101,7 @@ private:
         pid_t pid = 0;
         double started = 0, deadline = 0, kill_at = 0;
         bool timed_out = false;
+        bool cancelled = false;  // no longer held by this runner (vidjil-admin jobs cancel)
         int wait_status = 0;
     };
     void recover();
@@ -111,6 +112,9 @@ private:
     void reap();
     void finish_pending();
     void enforce_timeouts(double now);
+    // Stops the programs of jobs that are no longer this runner's (cancelled by an administrator
+    // or re-queued by a recovery): SIGTERM, then SIGKILL after RUNNER_KILL_GRACE.
+    void stop_cancelled(double now);
     void finish(Slot& slot, int wait_status);
     void shutdown();
     void wait_event(double seconds);

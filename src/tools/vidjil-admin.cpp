@@ -15,6 +15,7 @@
 #include "model/accounts.h"
 #include "model/sessions.h"
 #include "model/users.h"
+#include "tools/admin_cli.h"
 #include "tools/demo_data.h"
 #include "tools/import_dump.h"
 #include "util/text.h"
@@ -34,7 +35,8 @@ static int usage() {
                  "  demo-data               add a demo patient, run and set with a small sample\n"
                  "  import-dump FILE        load a data-only mysqldump of the original server into a\n"
                  "                          database just created by migrate (FILE - = standard input)\n"
-                 "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
+              << tools::admin_cli_usage()
+              << "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
     return 2;
 }
 
@@ -78,6 +80,11 @@ static int run(int argc, char** argv) {
         tools::import_dump(db, argv[2], std::cout);
         return 0;
     }
+    if (cmd == "user") return tools::cmd_user(db, cfg, argc - 1, argv + 1, std::cout);
+    if (cmd == "group") return tools::cmd_group(db, cfg, argc - 1, argv + 1, std::cout);
+    if (cmd == "jobs") return tools::cmd_jobs(db, cfg, argc - 1, argv + 1, std::cout);
+    if (cmd == "check") return tools::cmd_check(db, cfg, argc - 1, argv + 1, std::cout);
+    if (cmd == "audit") return tools::cmd_audit(db, cfg, argc - 1, argv + 1, std::cout);
     if (argc < 3) return usage();
     std::string email = text::to_lower(argv[2]);
     if (cmd == "init-db") {
