@@ -17,6 +17,8 @@
 #include "model/users.h"
 #include "tools/demo_data.h"
 #include "tools/import_dump.h"
+#include "tools/metrics.h"
+#include "endpoints/metrics.h"
 #include "util/text.h"
 
 using namespace vidjil;
@@ -34,6 +36,8 @@ static int usage() {
                  "  demo-data               add a demo patient, run and set with a small sample\n"
                  "  import-dump FILE        load a data-only mysqldump of the original server into a\n"
                  "                          database just created by migrate (FILE - = standard input)\n"
+                 "  metrics-user            create the metrics group and user of METRICS_USER_EMAIL /\n"
+                 "                          METRICS_USER_PASSWORD (idempotent)\n"
                  "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
     return 2;
 }
@@ -78,6 +82,7 @@ static int run(int argc, char** argv) {
         tools::import_dump(db, argv[2], std::cout);
         return 0;
     }
+    if (cmd == "metrics-user") return tools::cmd_metrics_user(db, cfg, argc, argv, std::cout);
     if (argc < 3) return usage();
     std::string email = text::to_lower(argv[2]);
     if (cmd == "init-db") {
@@ -89,6 +94,8 @@ static int run(int argc, char** argv) {
             return 0;
         }
         std::cout << "database initialised; administrator " << email << "\n";
+        // The metrics account, when METRICS_USER_EMAIL / METRICS_USER_PASSWORD are set.
+        if (!endpoints::metrics_user_from_config(db, cfg, std::cout)) return 1;
         return 0;
     }
     if (cmd == "set-password") {

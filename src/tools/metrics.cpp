@@ -1,0 +1,20 @@
+// vidjil-admin metrics-user (see metrics.h).
+#include "tools/metrics.h"
+
+#include "endpoints/metrics.h"
+
+namespace vidjil::tools {
+
+int cmd_metrics_user(db::Connection& db, const Config& cfg, int argc, char** /*argv*/, std::ostream& out) {
+    if (argc != 2) {
+        out << "usage: vidjil-admin metrics-user (reads METRICS_USER_EMAIL and METRICS_USER_PASSWORD)\n";
+        return 2;
+    }
+    if (cfg.get("METRICS_USER_EMAIL", "").empty() || cfg.get("METRICS_USER_PASSWORD", "").empty()) {
+        out << "set METRICS_USER_EMAIL and METRICS_USER_PASSWORD in " << cfg.origin() << " first\n";
+        return 1;
+    }
+    return endpoints::metrics_user_from_config(db, cfg, out) ? 0 : 1;
+}
+
+}  // namespace vidjil::tools
