@@ -153,14 +153,17 @@ MetricsList metrics_list(db::Connection& db, const Config& cfg, const std::strin
     // Stale, absent or forced: one process recomputes, the others use the previous figures
     // meanwhile (or wait for the first ones).
     Unlock lock{db, list, model::metrics_lock(db, list, 0)};
+    bool waited = false;
     if (!lock.held) {
         if (cached && !force) return from_entry(*cached);
         lock.held = model::metrics_lock(db, list, 120);
         if (!lock.held) throw std::runtime_error("the " + list + " metrics did not finish computing within 120 s");
+        waited = true;
     }
-    cached = model::metrics_cache_get(db, list);  // another process may have just refreshed it
-    if (cached && (force ? cached->computed_at >= start && cached->computed_at <= now_s() : fresh(cached)))
-        return from_entry(*cached);
+    // Another process may have refreshed the list meanwhile: fresh figures (or, for a forced
+    // refresh, the ones computed while this request waited for the lock) are used as they are.
+    cached = model::metrics_cache_get(db, list);
+    if (cached && (force ? waited && cached->computed_at >= start : fresh(cached))) return from_entry(*cached);
     auto t0 = std::chrono::steady_clock::now();
     MetricsList l;
     l.metrics = compute(db, cfg, list);
