@@ -142,8 +142,8 @@ bool token_matches(const std::string& given, const std::string& expected) {
 }  // namespace
 
 MetricsList metrics_list(db::Connection& db, const Config& cfg, const std::string& list, bool force) {
-    const int64_t ttl = list == "fast" ? cfg.get_int("METRICS_FAST_CACHE_SECONDS", 30)
-                                       : cfg.get_int("METRICS_CACHE_SECONDS", 600);
+    const int64_t ttl = list == "fast" ? cfg.get_int("METRICS_FAST_CACHE_SECONDS", 300)
+                                       : cfg.get_int("METRICS_CACHE_SECONDS", 3600);
     const int64_t start = now_s();
     auto fresh = [&](const std::optional<model::MetricsCacheEntry>& e) {
         return e && e->computed_at <= start && start - e->computed_at < ttl;

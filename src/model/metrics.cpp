@@ -136,7 +136,9 @@ ProcessFigures metrics_process(db::Connection& db) {
         if (r.str(0) == "RUNNING") p.running = r.integer(1);
     }
     // Index vidjil_job__ended (051): the jobs that ended in the last hour, then their status.
-    p.failed_last_hour = count(db, "SELECT COUNT(*) FROM vidjil_job j JOIN scheduler_task t ON t.id = j.task_id "
+    // (forced: with many FAILED tasks the optimizer may start from status_k instead).
+    p.failed_last_hour = count(db, "SELECT COUNT(*) FROM vidjil_job j FORCE INDEX (vidjil_job__ended) "
+                                   "STRAIGHT_JOIN scheduler_task t ON t.id = j.task_id "
                                    "WHERE j.ended_at >= NOW() - INTERVAL 1 HOUR AND t.status IN ('FAILED', 'TIMEOUT')");
     for (const auto& r : db.query("SELECT host, COALESCE(heartbeat, 0) FROM vidjil_runner_host ORDER BY host"))
         p.runners.push_back(RunnerBeat{r.str(0), r.integer(1)});

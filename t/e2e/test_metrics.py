@@ -187,7 +187,7 @@ def test_long_metrics_are_cached_until_refreshed(env):
     _, _, m = _metrics_user(env)
     first = _get_lists(m)["long"]
     data = _data_set(env)
-    cached = _get_lists(m, refresh=False)["long"]  # METRICS_CACHE_SECONDS (600) not reached
+    cached = _get_lists(m, refresh=False)["long"]  # METRICS_CACHE_SECONDS (default 3600) not reached
     assert cached["computed_at"] == first["computed_at"], (first["computed_at"], cached["computed_at"])
     assert not [r for r in cached["metrics"]["set_patients_by_groups"] if r["group_id"] == data["group"]]
     row = env.sql("SELECT computed_at FROM vidjil_metrics_cache WHERE list = 'long'")
