@@ -339,3 +339,30 @@ def test_prometheus_failed_last_hour_and_runner_heartbeat(env):
         env.sql("DELETE FROM vidjil_runner_host WHERE host = ?", host)
         env.sql("DELETE FROM scheduler_task WHERE task_name = 'metrics-test' AND status = 'FAILED'")
         shutil.rmtree(os.path.dirname(conf))
+
+
+def test_init_db_creates_the_metrics_user_when_configured(env):
+    """vidjil-admin init-db on an empty database (a private one, dropped after) with
+    METRICS_USER_EMAIL / METRICS_USER_PASSWORD: the metrics group and its only member."""
+    name = env.unique("metricsinit")
+    env.sql("CREATE DATABASE %s CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci" % name)
+    env.sql("GRANT ALL PRIVILEGES ON %s.* TO 'vidjil'@'localhost'" % name)
+    email, pw = env.unique("m") + "@lab.test", "Metr1cs-" + env.unique("") + "!"
+    conf = _conf_copy(env, DB_NAME=name, METRICS_USER_EMAIL=email, METRICS_USER_PASSWORD=pw)
+    try:
+        assert _admin_cmd(env, conf, "migrate").returncode == 0
+        p = subprocess.run([os.path.join(env.builddir, "vidjil-admin"), "init-db", "first@lab.test"], capture_output=True,
+                           text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "VIDJIL_CONF": conf,
+                                                        "VIDJIL_ADMIN_PASSWORD": "Adm1n-" + env.unique("") + "!"})
+        assert p.returncode == 0 and "metrics user " + email + " created" in p.stdout, (p.stdout, p.stderr)
+        rows = env.sql("SELECT u.email, g.role FROM %s.auth_user u JOIN %s.auth_membership m ON m.user_id = u.id "
+                       "JOIN %s.auth_group g ON g.id = m.group_id WHERE u.email = ?" % (name, name, name), email)
+        assert rows == [[email, "metrics"]], rows
+        perms = env.sql("SELECT COUNT(*) FROM %s.auth_permission p JOIN %s.auth_group g ON g.id = p.group_id "
+                        "WHERE g.role = 'metrics'" % (name, name))
+        assert perms == [["0"]], perms
+        pw_hash = env.sql("SELECT password FROM %s.auth_user WHERE email = ?" % name, email)[0][0]
+        assert pw not in pw_hash and pw_hash.startswith("$argon2"), "the password is not stored as a hash"
+    finally:
+        shutil.rmtree(os.path.dirname(conf))
+        env.sql("DROP DATABASE IF EXISTS %s" % name)
