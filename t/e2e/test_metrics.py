@@ -60,7 +60,7 @@ def _metrics_user(env):
 def _data_set(env):
     """A group owning 2 patients, 1 run, 1 generic set, 3 files (sizes 10, 20+5, 30), two of
     them in two sets, 3 results with the test's config, 1 fused file, 1 analysis."""
-    role = env.unique("metricslab")
+    role = env.unique('metrics "lab\\ ')  # a quote and a backslash: escaped in the Prometheus labels
     env.sql("INSERT INTO auth_group (role, description) VALUES (?, 'metrics test')", role)
     gid = fx.last_id(env, "auth_group")
     p1, _ = fx.make_set(env, gid, "patient", last="M1")
@@ -88,8 +88,14 @@ def _one(env, sql, *params):
     return env.sql(sql, *params)[0][0]
 
 
+def _unbatch(text):
+    """A string as the mariadb client's batch mode prints it (backslash escapes) -> its value."""
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "0": "\0"}.get(m.group(1), m.group(1)), text)
+
+
 def _labelled(rows, keys):
-    return sorted([dict(zip(keys, [int(r[0]), r[1]] + ([int(r[2]), r[3]] if len(keys) > 3 else [])), value=int(r[-1]))
+    return sorted([dict(zip(keys, [int(r[0]), _unbatch(r[1])] + ([int(r[2]), _unbatch(r[3])] if len(keys) > 3 else [])),
+                        value=int(r[-1]))
                    for r in rows], key=lambda d: json.dumps(d, sort_keys=True))
 
 
