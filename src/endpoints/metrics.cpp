@@ -141,7 +141,7 @@ bool token_matches(const std::string& given, const std::string& expected) {
 
 }  // namespace
 
-MetricsList metrics_list(db::Connection& db, const Config& cfg, const std::string& list, bool force) {
+MetricsList metrics_list(db::Connection& db, const Config& cfg, const std::string& list, bool force, bool allow_stale) {
     const int64_t ttl = list == "fast" ? cfg.get_int("METRICS_FAST_CACHE_SECONDS", 300)
                                        : cfg.get_int("METRICS_CACHE_SECONDS", 3600);
     const int64_t start = now_s();
@@ -150,6 +150,11 @@ MetricsList metrics_list(db::Connection& db, const Config& cfg, const std::strin
     };
     auto cached = model::metrics_cache_get(db, list);
     if (!force && fresh(cached)) return from_entry(*cached);
+    if (!force && allow_stale && cached) {
+        MetricsList l = from_entry(*cached);
+        l.stale = true;
+        return l;
+    }
     // Stale, absent or forced: one process recomputes, the others use the previous figures
     // meanwhile (or wait for the first ones).
     Unlock lock{db, list, model::metrics_lock(db, list, 0)};
@@ -185,11 +190,16 @@ std::string prometheus_label(const std::string& value) {
     return out;
 }
 
-std::string prometheus_text(db::Connection& db, const Config& cfg) {
+std::string prometheus_text(db::Connection& db, const Config& cfg, std::vector<std::string>* stale) {
     auto t0 = std::chrono::steady_clock::now();
     std::ostringstream o;
     const int64_t now = now_s();
-    MetricsList lists[2] = {metrics_list(db, cfg, "fast", false), metrics_list(db, cfg, "long", false)};
+    const bool allow_stale = stale != nullptr;
+    MetricsList lists[2] = {metrics_list(db, cfg, "fast", false, allow_stale),
+                            metrics_list(db, cfg, "long", false, allow_stale)};
+    if (stale)
+        for (int i = 0; i < 2; ++i)
+            if (lists[i].stale) stale->push_back(i == 0 ? "fast" : "long");
     for (const MetricDoc& d : kMetrics) {
         const Json::Value& m = lists[std::string(d.list) == "fast" ? 0 : 1].metrics;
         if (!m.isMember(d.name)) continue;
@@ -256,7 +266,19 @@ Response metrics_prometheus(Context& c) {
     r.status = 200;
     r.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     r.set_header("Cache-Control", "no-store");
-    r.body = prometheus_text(c.db, c.cfg);
+    // Stale lists are answered as they are (vidjil_metrics_age_seconds says so) and recomputed
+    // once the answer is sent: a scrape never waits for the long list (seconds on a big server).
+    std::vector<std::string> stale;
+    r.body = prometheus_text(c.db, c.cfg, &stale);
+    for (const std::string& list : stale) {
+        r.after_sent.push_back([&db = c.db, &cfg = c.cfg, list] {
+            try {
+                metrics_list(db, cfg, list, false);
+            } catch (const std::exception& e) {
+                log::error("metrics: the " + list + " list could not be recomputed: " + e.what());
+            }
+        });
+    }
     return r;
 }
 

@@ -6,6 +6,7 @@
 
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "app/app.h"
 
@@ -20,15 +21,20 @@ Response metrics_prometheus(Context& c);  // /metrics (Authorization: Bearer MET
 
 // One list ("fast" or "long") from the cache, recomputed when older than its cache time
 // (METRICS_FAST_CACHE_SECONDS, METRICS_CACHE_SECONDS) or when `force`, by one process at a time.
+// With `allow_stale`, figures older than the cache time are returned as they are (stale = true)
+// and the caller has them recomputed later (the Prometheus scrape does it after its answer).
 struct MetricsList {
     Json::Value metrics;
     int64_t computed_at = 0, duration_ms = 0;
     bool computed_now = false;  // computed by this call (else read from the cache)
+    bool stale = false;         // older than the cache time (allow_stale only)
 };
-MetricsList metrics_list(db::Connection& db, const Config& cfg, const std::string& list, bool force);
+MetricsList metrics_list(db::Connection& db, const Config& cfg, const std::string& list, bool force,
+                         bool allow_stale = false);
 
-// The Prometheus text exposition (format 0.0.4) of both lists plus the process figures.
-std::string prometheus_text(db::Connection& db, const Config& cfg);
+// The Prometheus text exposition (format 0.0.4) of both lists plus the process figures. The
+// lists that were served stale are appended to `stale` (when given).
+std::string prometheus_text(db::Connection& db, const Config& cfg, std::vector<std::string>* stale = nullptr);
 
 // Prometheus label value escaping (\\, \" and \n).
 std::string prometheus_label(const std::string& value);

@@ -1,6 +1,9 @@
 // vidjil-admin metrics-user (see metrics.h).
 #include "tools/metrics.h"
 
+#include <iostream>
+#include <sstream>
+
 #include "endpoints/metrics.h"
 
 namespace vidjil::tools {
@@ -14,7 +17,11 @@ int cmd_metrics_user(db::Connection& db, const Config& cfg, int argc, char** /*a
         out << "set METRICS_USER_EMAIL and METRICS_USER_PASSWORD in " << cfg.origin() << " first\n";
         return 1;
     }
-    return endpoints::metrics_user_from_config(db, cfg, out) ? 0 : 1;
+    // What was done on `out`; a refusal on standard error (as every vidjil-admin error).
+    std::ostringstream said;
+    bool ok = endpoints::metrics_user_from_config(db, cfg, said);
+    (ok ? out : std::cerr) << said.str();
+    return ok ? 0 : 1;
 }
 
 }  // namespace vidjil::tools

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "auth/password.h"
@@ -95,7 +96,10 @@ static int run(int argc, char** argv) {
         }
         std::cout << "database initialised; administrator " << email << "\n";
         // The metrics account, when METRICS_USER_EMAIL / METRICS_USER_PASSWORD are set.
-        if (!endpoints::metrics_user_from_config(db, cfg, std::cout)) return 1;
+        std::ostringstream said;
+        bool metrics_ok = endpoints::metrics_user_from_config(db, cfg, said);
+        (metrics_ok ? std::cout : std::cerr) << said.str();
+        if (!metrics_ok) return 1;
         return 0;
     }
     if (cmd == "set-password") {

@@ -248,7 +248,7 @@ def test_metrics_user_command_refuses_an_account_of_another_group(env):
         p = _admin_cmd(env, conf, "metrics-user")
     finally:
         shutil.rmtree(os.path.dirname(conf))
-    assert p.returncode == 1 and "member of group" in p.stdout, (p.stdout, p.stderr)
+    assert p.returncode == 1 and "member of group" in p.stderr, (p.stdout, p.stderr)
     mg = env.sql("SELECT COUNT(*) FROM auth_membership x JOIN auth_group g ON g.id = x.group_id "
                  "WHERE x.user_id = ? AND g.role = 'metrics'", uid)
     assert mg == [["0"]], mg
@@ -372,3 +372,28 @@ def test_init_db_creates_the_metrics_user_when_configured(env):
     finally:
         shutil.rmtree(os.path.dirname(conf))
         env.sql("DROP DATABASE IF EXISTS %s" % name)
+
+
+def test_prometheus_answers_stale_figures_at_once_and_recomputes_them_after(env):
+    """Cache times of 0 s: the scrape answers the cached lists as they are (a scrape never waits
+    for the long list) and recomputes them once its answer is sent."""
+    token = "tok-" + env.unique("")
+    conf = _conf_copy(env, METRICS_TOKEN=token, METRICS_FAST_CACHE_SECONDS="0", METRICS_CACHE_SECONDS="0")
+    try:
+        _, _, m = _metrics_user(env)
+        first = _get_lists(m)["long"]
+        data = _data_set(env)
+
+        def scrape():
+            a = env.cgi("metrics", "GET", "/metrics", headers={"Authorization": "Bearer " + token}, conf=conf)
+            assert a.status == 200, a
+            return _parse_prometheus(a.body.decode("utf-8"))
+        mine = [("group", data["role"]), ("group_id", str(data["group"]))]
+        stale = scrape()
+        assert ("vidjil_set_patients_by_groups", frozenset(mine)) not in stale, "computed during the scrape"
+        computed = int(_one(env, "SELECT computed_at FROM vidjil_metrics_cache WHERE list = 'long'"))
+        assert computed >= first["computed_at"]
+        fresh = scrape()  # the list the first scrape recomputed after its answer
+        assert fresh[("vidjil_set_patients_by_groups", frozenset(mine))] == 2, "not recomputed after the answer"
+    finally:
+        shutil.rmtree(os.path.dirname(conf))
