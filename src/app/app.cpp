@@ -18,6 +18,7 @@
 
 #include "http/origin.h"
 #include "model/events.h"
+#include "model/metrics.h"
 #include "model/users.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -143,6 +144,7 @@ const char* check_name(Check c) {
         case Check::ModifyUser: return "can_modify_user";
         case Check::AdminOrImpersonating: return "is_admin_or_impersonating";
         case Check::AdminUnlessOpenRegistration: return "is_admin_unless_open_registration";
+        case Check::MetricsReader: return "can_read_metrics";
     }
     return "?";
 }
@@ -236,6 +238,7 @@ const char* refusal_name(Refusal r) {
         case Refusal::AdminOnly: return "admin_only_denied";
         case Refusal::Error: return "error";
         case Refusal::Message: return "message";
+        case Refusal::Forbidden: return "forbidden";
     }
     return "?";
 }
@@ -261,6 +264,12 @@ bool allowed(Context& c, const Access& a) {
         case Check::AdminOrImpersonating: return c.logged_in() && (p.is_admin() || c.impersonator().has_value());
         case Check::AdminUnlessOpenRegistration:
             return c.cfg.get_bool("OPEN_REGISTRATION", false) || (c.logged_in() && p.is_admin());
+        case Check::MetricsReader: {
+            if (!c.logged_in()) return false;
+            if (p.is_admin()) return true;
+            auto g = model::metrics_group(c.db);
+            return g && p.groups().count(*g) > 0;
+        }
     }
     return false;
 }
@@ -293,6 +302,7 @@ Response refuse(Context& c, const Route& route) {
         case Refusal::AdminOnly: return c.admin_only_denied();
         case Refusal::Error: return Response::error(a.text);
         case Refusal::Message: return Response::message(a.text);
+        case Refusal::Forbidden: return Response::error(a.text, 403);
     }
     return Response::error("access denied");
 }

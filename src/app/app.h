@@ -55,6 +55,7 @@ enum class Check : uint8_t {
     ModifyUser,               // can_modify_user(param)    (self or administrator; no param = self)
     AdminOrImpersonating,     // an administrator, or someone impersonating (to stop it): no param
     AdminUnlessOpenRegistration,  // administrators only, everybody with OPEN_REGISTRATION=true
+    MetricsReader,            // an administrator or a member of the `metrics` group: no param
 };
 
 // How a refused caller is answered: each route keeps the answer the original gives.
@@ -62,6 +63,7 @@ enum class Refusal : uint8_t {
     AdminOnly,  // Context::admin_only_denied(): {"success":"false","message":"access denied","redirect":<list URL>}
     Error,      // Response::error(text):   {"success":"false","message":text}
     Message,    // Response::message(text): {"message":text}
+    Forbidden,  // Response::error(text, 403): {"success":"false","message":text} with status 403
 };
 
 struct Access {

@@ -1,7 +1,10 @@
 // Handlers of default/*: start page redirect, identity, first initialisation, impersonation.
 #include "endpoints/endpoints.h"
 
+#include <sstream>
+
 #include "auth/password.h"
+#include "endpoints/metrics.h"
 #include "model/accounts.h"
 #include "model/sessions.h"
 #include "model/users.h"
@@ -61,6 +64,9 @@ Response default_init_db_form(Context& c) {
     if (model::init_database(c.db, email, auth::hash_password(password), c.cfg.get("PUBLIC_GROUP_NAME", "public"))) {
         log::info("database initialised with administrator " + email + " from " + c.client_ip());
         c.audit("init_db", "auth_user", 1, email);
+        // The metrics account, when METRICS_USER_EMAIL / METRICS_USER_PASSWORD are set.
+        std::ostringstream said;
+        if (!endpoints::metrics_user_from_config(c.db, c.cfg, said)) log::error("init_db: metrics user: " + said.str());
     }
     return redirect_json("vidjil/auth/login");
 }

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include "auth/password.h"
@@ -18,6 +19,8 @@
 #include "tools/admin_cli.h"
 #include "tools/demo_data.h"
 #include "tools/import_dump.h"
+#include "tools/metrics.h"
+#include "endpoints/metrics.h"
 #include "util/text.h"
 
 using namespace vidjil;
@@ -35,6 +38,8 @@ static int usage() {
                  "  demo-data               add a demo patient, run and set with a small sample\n"
                  "  import-dump FILE        load a data-only mysqldump of the original server into a\n"
                  "                          database just created by migrate (FILE - = standard input)\n"
+                 "  metrics-user            create the metrics group and user of METRICS_USER_EMAIL /\n"
+                 "                          METRICS_USER_PASSWORD (idempotent)\n"
               << tools::admin_cli_usage()
               << "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
     return 2;
@@ -85,6 +90,7 @@ static int run(int argc, char** argv) {
     if (cmd == "jobs") return tools::cmd_jobs(db, cfg, argc - 1, argv + 1, std::cout);
     if (cmd == "check") return tools::cmd_check(db, cfg, argc - 1, argv + 1, std::cout);
     if (cmd == "audit") return tools::cmd_audit(db, cfg, argc - 1, argv + 1, std::cout);
+    if (cmd == "metrics-user") return tools::cmd_metrics_user(db, cfg, argc, argv, std::cout);
     if (argc < 3) return usage();
     std::string email = text::to_lower(argv[2]);
     if (cmd == "init-db") {
@@ -96,6 +102,11 @@ static int run(int argc, char** argv) {
             return 0;
         }
         std::cout << "database initialised; administrator " << email << "\n";
+        // The metrics account, when METRICS_USER_EMAIL / METRICS_USER_PASSWORD are set.
+        std::ostringstream said;
+        bool metrics_ok = endpoints::metrics_user_from_config(db, cfg, said);
+        (metrics_ok ? std::cout : std::cerr) << said.str();
+        if (!metrics_ok) return 1;
         return 0;
     }
     if (cmd == "set-password") {

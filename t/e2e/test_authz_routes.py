@@ -14,7 +14,7 @@ VOLATILE = {"vidjil_session", "vidjil_audit", "user_log", "auth_event", "vidjil_
             "vidjil_login_throttle", "vidjil_news_cache", "vidjil_news_version", "vidjil_runner_host",
             "scheduler_worker"}
 LEVELS = {"public", "user", "admin"}
-REFUSALS = {"admin_only_denied", "error", "message"}
+REFUSALS = {"admin_only_denied", "error", "message", "forbidden"}
 LIST_URL = "/vidjil/sample_set/all?type=patient&page=0"
 
 
@@ -125,12 +125,12 @@ def _expected_refusal(route, answer, logged_in):
         assert answer.status == 303, where
         assert answer.header("location").startswith("/vidjil/auth/login"), where
         return
-    assert answer.status == 200, where
+    assert answer.status == (403 if route["refusal"] == "forbidden" else 200), where
     j = answer.json()
     if route["refusal"] == "admin_only_denied":
         assert j["success"] == "false" and j["message"] == "access denied", where
         assert j["redirect"].endswith(LIST_URL) and j["redirect"].startswith("http"), where
-    elif route["refusal"] == "error":
+    elif route["refusal"] in ("error", "forbidden"):
         assert j == {"success": "false", "message": route["refusal_message"]}, where
     else:
         assert j == {"message": route["refusal_message"]}, where

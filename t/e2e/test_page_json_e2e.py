@@ -90,7 +90,8 @@ def _fixtures(env, admin, marker):
 
 
 def _query(route, by_name, ids):
-    controller = route["path"].split("/")[2]
+    parts = route["path"].split("/")
+    controller = parts[2] if len(parts) > 2 else ""  # /metrics is not below /vidjil/<controller>/
     q = {}
     for name in route["params"]:
         v = ids.get(controller) if name == "id" else by_name.get(name)
