@@ -3,6 +3,7 @@
 
 #include <ctime>
 
+#include "jobs/paths.h"
 #include "model/groups.h"
 #include "model/monitor.h"
 #include "model/runner_hosts.h"
@@ -21,7 +22,7 @@ Response admin_index(Context& c) {
     d["sample_sets"] = std::to_string(j.sample_sets);
     d["sequence_files"] = std::to_string(j.sequence_files);
     // Runner hosts and their last heartbeat (admin/clean_workers_status clears the dead ones).
-    int64_t now = std::time(nullptr), stale = c.cfg.get_int("RUNNER_HEARTBEAT_TIMEOUT", c.cfg.get_int("RUNNER_STALE_AFTER", 120));
+    int64_t now = std::time(nullptr), stale = jobs::heartbeat_timeout(c.cfg);
     Json::Value runners(Json::arrayValue);
     for (const auto& h : model::runner_hosts(c.db)) {
         Json::Value r(Json::objectValue);

@@ -11,6 +11,7 @@
 #include <ctime>
 
 #include "endpoints/routes.h"
+#include "jobs/paths.h"
 #include "model/jobs.h"
 #include "model/runner_hosts.h"
 #include "util/log.h"
@@ -183,7 +184,7 @@ Response admin_showlog(Context& c) {
 
 Response admin_clean_workers_status(Context& c) {
     int64_t now = std::time(nullptr);
-    int64_t stale = c.cfg.get_int("RUNNER_HEARTBEAT_TIMEOUT", c.cfg.get_int("RUNNER_STALE_AFTER", 120));
+    int64_t stale = jobs::heartbeat_timeout(c.cfg);
     bool clear = c.req.method == "POST";
     Json::Value hosts(Json::arrayValue);
     for (const auto& h : model::runner_hosts(c.db)) {

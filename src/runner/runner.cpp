@@ -151,8 +151,7 @@ void Runner::recover() {
 }
 
 int64_t Runner::heartbeat_timeout() const {
-    // RUNNER_STALE_AFTER: the key's earlier name, still read.
-    return std::max<int64_t>(1, cfg_.get_int("RUNNER_HEARTBEAT_TIMEOUT", cfg_.get_int("RUNNER_STALE_AFTER", 120)));
+    return jobs::heartbeat_timeout(cfg_);
 }
 
 bool Runner::holds(int64_t task_id) const {

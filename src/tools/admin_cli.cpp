@@ -352,10 +352,10 @@ bool runner_alive(int64_t pid) {
 }
 
 // Why a RUNNING job is stuck ("" = its runner is alive), as the runner's own recovery judges:
-// on this host, its runner process is gone; elsewhere, no heartbeat for RUNNER_STALE_AFTER s.
+// on this host, its runner process is gone; elsewhere, no heartbeat for RUNNER_HEARTBEAT_TIMEOUT s.
 std::string stuck_reason(const Config& cfg, const model::JobListRow& j, int64_t now) {
     if (!j.tracked) return "queued by the original server's scheduler, not by vidjil-runner";
-    int64_t stale = cfg.get_int("RUNNER_STALE_AFTER", 120);
+    int64_t stale = jobs::heartbeat_timeout(cfg);
     if (j.host == local_host(cfg) && j.pid && !runner_alive(*j.pid))
         return "its runner (pid " + std::to_string(*j.pid) + " on " + j.host + ") is gone";
     if (!j.heartbeat) return "no heartbeat from the runner on " + j.host;
