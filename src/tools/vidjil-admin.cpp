@@ -17,6 +17,7 @@
 #include "model/users.h"
 #include "tools/demo_data.h"
 #include "tools/import_dump.h"
+#include "tools/backup.h"
 #include "util/text.h"
 
 using namespace vidjil;
@@ -34,6 +35,12 @@ static int usage() {
                  "  demo-data               add a demo patient, run and set with a small sample\n"
                  "  import-dump FILE        load a data-only mysqldump of the original server into a\n"
                  "                          database just created by migrate (FILE - = standard input)\n"
+                 "  backup [--full] [--since DATE] [--gzip] DIR\n"
+                 "                          write DIR/vidjil-backup-<UTC time>[-full][-since-DATE].tar: a\n"
+                 "                          database dump, the results (and the uploads with --full),\n"
+                 "                          MANIFEST.sha256\n"
+                 "  restore [--force] FILE  load a backup into a migrated, empty database and empty\n"
+                 "                          data directories (every checksum verified first)\n"
                  "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
     return 2;
 }
@@ -78,6 +85,8 @@ static int run(int argc, char** argv) {
         tools::import_dump(db, argv[2], std::cout);
         return 0;
     }
+    if (cmd == "backup") return tools::cmd_backup(db, cfg, argc, argv, std::cout);
+    if (cmd == "restore") return tools::cmd_restore(db, cfg, argc, argv, std::cout);
     if (argc < 3) return usage();
     std::string email = text::to_lower(argv[2]);
     if (cmd == "init-db") {

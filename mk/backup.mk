@@ -1,0 +1,6 @@
+# `vidjil-admin backup`, `restore`, `export`, `import`, `clonedb-export` (issue 11): the tar
+# reader/writer, the migrator and their SQL, in the library so that unit tests reach them.
+libvidjil_a_SOURCES += \
+	src/tools/tar.cpp src/tools/tar.h \
+	src/tools/backup.cpp src/tools/backup.h \
+	src/model/backup_rows.cpp src/model/backup_rows.h
