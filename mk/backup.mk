@@ -4,3 +4,6 @@ libvidjil_a_SOURCES += \
 	src/tools/tar.cpp src/tools/tar.h \
 	src/tools/backup.cpp src/tools/backup.h \
 	src/model/backup_rows.cpp src/model/backup_rows.h
+libvidjil_a_SOURCES += \
+	src/tools/migrator.cpp src/tools/migrator.h \
+	src/model/migrator_rows.cpp src/model/migrator_rows.h

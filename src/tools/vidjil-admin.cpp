@@ -18,6 +18,7 @@
 #include "tools/demo_data.h"
 #include "tools/import_dump.h"
 #include "tools/backup.h"
+#include "tools/migrator.h"
 #include "util/text.h"
 
 using namespace vidjil;
@@ -41,6 +42,11 @@ static int usage() {
                  "                          MANIFEST.sha256\n"
                  "  restore [--force] FILE  load a backup into a migrated, empty database and empty\n"
                  "                          data directories (every checksum verified first)\n"
+                 "  export sample_set {patient|run|generic} ID... DIR | export group GID... DIR\n"
+                 "                          write sets, their files' rows, results, analyses and fused\n"
+                 "                          files in the original migrator's format\n"
+                 "  import [--dry-run] [--config config.json] [--pre-process pprocess.json] DIR GROUP_ID\n"
+                 "                          load such an export (one transaction), granting GROUP_ID access\n"
                  "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
     return 2;
 }
@@ -87,6 +93,8 @@ static int run(int argc, char** argv) {
     }
     if (cmd == "backup") return tools::cmd_backup(db, cfg, argc, argv, std::cout);
     if (cmd == "restore") return tools::cmd_restore(db, cfg, argc, argv, std::cout);
+    if (cmd == "export") return tools::cmd_export(db, cfg, argc, argv, std::cout);
+    if (cmd == "import") return tools::cmd_import(db, cfg, argc, argv, std::cout);
     if (argc < 3) return usage();
     std::string email = text::to_lower(argv[2]);
     if (cmd == "init-db") {
