@@ -7,3 +7,7 @@ libvidjil_a_SOURCES += \
 libvidjil_a_SOURCES += \
 	src/tools/migrator.cpp src/tools/migrator.h \
 	src/model/migrator_rows.cpp src/model/migrator_rows.h
+libvidjil_a_SOURCES += \
+	src/tools/clonedb.cpp src/tools/clonedb.h \
+	src/vidjil/to_fasta.cpp src/vidjil/to_fasta.h
+t_unit_unit_tests_SOURCES += t/unit/test_backup_tar.cpp

@@ -112,3 +112,34 @@ void grant_access(db::Connection& db, int64_t group, const std::string& table, i
 }
 
 }  // namespace vidjil::model
+
+namespace vidjil::model {
+
+std::vector<ClonedbResult> clonedb_results(db::Connection& db, const std::vector<int64_t>& groups) {
+    std::vector<ClonedbResult> out;
+    if (groups.empty()) return out;
+    db::Params p;
+    for (int round = 0; round < 2; ++round)
+        for (int64_t g : groups) p.emplace_back(static_cast<long long>(g));
+    std::string in = placeholders(groups.size());
+    db::Rows rows = db.query(
+        "SELECT r.id, r.sequence_file_id, r.config_id, m.sample_set_id, p.id, r.data_file FROM patient p "
+        "JOIN sample_set_membership m ON m.sample_set_id = p.sample_set_id "
+        "JOIN results_file r ON r.sequence_file_id = m.sequence_file_id "
+        "WHERE (p.sample_set_id IN (SELECT record_id FROM auth_permission WHERE name = 'access' AND "
+        "table_name = 'sample_set' AND group_id IN (" + in + ")) OR p.id IN (SELECT record_id FROM auth_permission "
+        "WHERE name = 'access' AND table_name = 'patient' AND group_id IN (" + in + "))) "
+        "AND r.data_file IS NOT NULL AND r.data_file <> '' AND r.config_id IS NOT NULL "
+        "ORDER BY m.sample_set_id, r.sequence_file_id, r.config_id, r.run_date DESC, r.id DESC",
+        p);
+    for (const auto& r : rows) {
+        ClonedbResult c{r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.integer(4), r.str(5)};
+        if (!out.empty() && out.back().sample_set_id == c.sample_set_id && out.back().sequence_file_id == c.sequence_file_id &&
+            out.back().config_id == c.config_id)
+            continue;  // an older result of the same file and config
+        out.push_back(c);
+    }
+    return out;
+}
+
+}  // namespace vidjil::model

@@ -34,3 +34,16 @@ std::vector<int64_t> sets_of_groups(db::Connection& db, const std::vector<int64_
 void grant_access(db::Connection& db, int64_t group, const std::string& table, int64_t record);
 
 }  // namespace vidjil::model
+
+namespace vidjil::model {
+
+// clonedb-export (model.md §7.4): the latest result (by run_date, then id) of each sequence file
+// and config, for the files of the patient sets the groups have access to (on the sample_set or
+// on the patient row), with a stored data file.
+struct ClonedbResult {
+    int64_t results_file_id, sequence_file_id, config_id, sample_set_id, patient_id;
+    std::string data_file;
+};
+std::vector<ClonedbResult> clonedb_results(db::Connection& db, const std::vector<int64_t>& groups);
+
+}  // namespace vidjil::model

@@ -338,7 +338,9 @@ void TarReader::read_data(const std::function<void(const char*, size_t)>& sink) 
 }
 
 bool safe_member_name(const std::string& name) {
-    if (name.empty() || name.size() > 4096 || name[0] == '/' || text::has_control_chars(name)) return false;
+    if (name.empty() || name.size() > 4096 || name[0] == '/') return false;
+    for (char c : name)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
     for (const std::string& part : text::split(name, '/'))
         if (part.empty() || part == "." || part == "..") return false;
     return true;

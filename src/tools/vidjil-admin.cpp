@@ -19,6 +19,7 @@
 #include "tools/import_dump.h"
 #include "tools/backup.h"
 #include "tools/migrator.h"
+#include "tools/clonedb.h"
 #include "util/text.h"
 
 using namespace vidjil;
@@ -47,6 +48,8 @@ static int usage() {
                  "                          files in the original migrator's format\n"
                  "  import [--dry-run] [--config config.json] [--pre-process pprocess.json] DIR GROUP_ID\n"
                  "                          load such an export (one transaction), granting GROUP_ID access\n"
+                 "  clonedb-export GROUP_ID... OUT.fa\n"
+                 "                          clones of the groups' patients' latest results as FASTA\n"
                  "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
     return 2;
 }
@@ -95,6 +98,7 @@ static int run(int argc, char** argv) {
     if (cmd == "restore") return tools::cmd_restore(db, cfg, argc, argv, std::cout);
     if (cmd == "export") return tools::cmd_export(db, cfg, argc, argv, std::cout);
     if (cmd == "import") return tools::cmd_import(db, cfg, argc, argv, std::cout);
+    if (cmd == "clonedb-export") return tools::cmd_clonedb_export(db, cfg, argc, argv, std::cout);
     if (argc < 3) return usage();
     std::string email = text::to_lower(argv[2]);
     if (cmd == "init-db") {
