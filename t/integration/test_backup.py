@@ -161,3 +161,48 @@ def test_restore_refuses_a_non_empty_database_or_data_directory(env):
         assert r.returncode != 0 and "MANIFEST.sha256" in r.stderr, r.stderr
     finally:
         lab.close()
+
+
+def test_backup_memory_stays_bounded_with_a_large_file(env):
+    """Opt-in (VIDJIL_BENCH_BACKUP=<MB>, e.g. 1024): backup and restore of a results file of that
+    size; prints the peak resident memory of each command (bounded: members are streamed)."""
+    mb = int(os.environ.get("VIDJIL_BENCH_BACKUP", "0") or 0)
+    if mb <= 0:
+        raise vtest.Skip("set VIDJIL_BENCH_BACKUP=<MB> to run")
+    import subprocess
+    import time
+    lab = Lab(env)
+    try:
+        lab.init()
+        big = os.path.join(lab.results, "big.vidjil")
+        block = os.urandom(1 << 20)
+        with open(big, "wb") as f:
+            for _ in range(mb):
+                f.write(block)
+        outdir = os.path.join(lab.dir, "b")
+        os.makedirs(outdir)
+        e = dict(os.environ, VIDJIL_CONF=lab.conf)
+        admin = os.path.join(env.builddir, "vidjil-admin")
+
+        def timed(*args):
+            t0 = time.time()
+            p = subprocess.run(["/usr/bin/time", "-f", "%M", admin] + list(args), env=e, capture_output=True, text=True)
+            assert p.returncode == 0, p.stderr
+            return time.time() - t0, int(p.stderr.strip().splitlines()[-1])
+
+        t, rss = timed("backup", outdir)
+        print("backup of %d MB: %.1f s, peak RSS %d KB" % (mb, t, rss))
+        assert rss < 64 * 1024, rss
+        path = glob.glob(os.path.join(outdir, "vidjil-backup-*"))[0]
+        want = hashlib.sha256(open(big, "rb").read()).hexdigest()
+        lab.wipe()
+        t, rss = timed("restore", path)
+        print("restore of %d MB: %.1f s, peak RSS %d KB" % (mb, t, rss))
+        assert rss < 64 * 1024, rss
+        h = hashlib.sha256()
+        with open(big, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        assert h.hexdigest() == want
+    finally:
+        lab.close()
