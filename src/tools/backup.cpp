@@ -199,6 +199,22 @@ Manifest parse_manifest(const std::string& text) {
     return m;
 }
 
+// Refuses to write `target` (inside `root`) through a symbolic link: every directory between
+// root and the target's parent that exists must be a real directory, so that an archive holding
+// a link "results/x -> /etc" and then "results/x/passwd" cannot write outside the data dirs.
+void check_real_dirs(const std::string& root, const std::string& target) {
+    std::string rel = target.substr(root.size() + 1);
+    std::string path = root;
+    auto parts = text::split(rel, '/');
+    for (size_t i = 0; i + 1 < parts.size(); ++i) {
+        path += "/" + parts[i];
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) != 0) return;  // created below as a real directory
+        if (!S_ISDIR(st.st_mode))
+            throw std::runtime_error("refusing to write " + target + ": " + path + " is not a directory (a link?)");
+    }
+}
+
 // Where a member is restored: DIR_RESULTS/<rest> or DIR_SEQUENCES/<rest>; "" for the dump.
 std::string member_target(const Config& cfg, const std::string& name) {
     if (name == kDump) return "";
@@ -399,6 +415,7 @@ int cmd_restore(db::Connection& db, const Config& cfg, int argc, char** argv, st
 
     // 2. Every member checked against the manifest before anything is written.
     std::map<std::string, std::string> seen;
+    std::set<std::string> links;
     std::string manifest_text;
     {
         TarReader tar(file);
@@ -407,6 +424,10 @@ int cmd_restore(db::Connection& db, const Config& cfg, int argc, char** argv, st
             if (m.type == '5') continue;
             if (!safe_member_name(m.name)) throw std::runtime_error(file + ": unsafe member name in the archive");
             if (seen.count(m.name)) throw std::runtime_error(file + ": member " + m.name + " appears twice");
+            for (size_t slash = m.name.find('/'); slash != std::string::npos; slash = m.name.find('/', slash + 1))
+                if (links.count(m.name.substr(0, slash)))
+                    throw std::runtime_error(file + ": member " + m.name + " is below the link " + m.name.substr(0, slash));
+            if (m.type == '2') links.insert(m.name);
             Sha256 h;
             if (m.type == '2') {
                 h.update(m.link.data(), m.link.size());
@@ -470,6 +491,7 @@ int cmd_restore(db::Connection& db, const Config& cfg, int argc, char** argv, st
                 if (h.hex() != expect) throw std::runtime_error(file + " changed while it was restored");
                 continue;
             }
+            check_real_dirs(m.name.rfind("results/", 0) == 0 ? results : sequences, target);
             std::string parent = fs::dirname(target);
             fs::mkdirs(parent, 0750);
             if (m.type == '2') {

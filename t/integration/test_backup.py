@@ -206,3 +206,57 @@ def test_backup_memory_stays_bounded_with_a_large_file(env):
         assert h.hexdigest() == want
     finally:
         lab.close()
+
+
+def _crafted(lab, path, members):
+    """A backup archive with a correct manifest around `members` [(name, data or None, link)]."""
+    dump = open(_dump_of(lab), "rb").read()
+    members = [("database.sql", dump, None)] + members
+    lines = ["# vidjil-server backup", "# format: 1", "# kind: full"]
+    lines += ["# schema: %s %s" % (v, n) for v, n in lab.sql("SELECT version, name FROM vidjil_schema_version ORDER BY version")]
+    for name, data, link in members:
+        lines.append("%s  %s" % (hashlib.sha256(link.encode() if link is not None else data).hexdigest(), name))
+    members.append(("MANIFEST.sha256", ("\n".join(lines) + "\n").encode(), None))
+    with tarfile.open(path, "w") as t:
+        for name, data, link in members:
+            i = tarfile.TarInfo(name)
+            if link is not None:
+                i.type, i.linkname = tarfile.SYMTYPE, link
+                t.addfile(i)
+            else:
+                i.size = len(data)
+                t.addfile(i, io.BytesIO(data))
+
+
+def _dump_of(lab):
+    """database.sql of a real backup of the (empty, migrated) lab."""
+    outdir = os.path.join(lab.dir, "dump-" + lab.env.unique())
+    os.makedirs(outdir)
+    path = _backup(lab, outdir)
+    with tarfile.open(path) as t:
+        data = t.extractfile("database.sql").read()
+    out = os.path.join(outdir, "database.sql")
+    open(out, "wb").write(data)
+    return out
+
+
+def test_restore_never_writes_through_a_symbolic_link(env):
+    lab = Lab(env)
+    outside = os.path.join(lab.dir, "outside")
+    os.makedirs(outside)
+    try:
+        # A link member, then a file below it: refused before anything is written.
+        evil = os.path.join(lab.dir, "evil.tar")
+        _crafted(lab, evil, [("results/x", None, outside), ("results/x/pwned", b"owned", None)])
+        r = lab.admin("restore", evil)
+        assert r.returncode != 0 and "below the link results/x" in r.stderr, r.stderr
+        assert os.listdir(outside) == [] and lab.files() == {}
+        # A link already in DIR_RESULTS (restore --force over existing files): not followed.
+        os.symlink(outside, os.path.join(lab.results, "y"))
+        evil2 = os.path.join(lab.dir, "evil2.tar")
+        _crafted(lab, evil2, [("results/y/pwned", b"owned", None)])
+        r = lab.admin("restore", "--force", evil2)
+        assert r.returncode != 0 and "is not a directory" in r.stderr, r.stderr
+        assert os.listdir(outside) == []
+    finally:
+        lab.close()
