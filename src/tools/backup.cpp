@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -21,6 +22,7 @@
 #include "jobs/paths.h"
 #include "model/backup_rows.h"
 #include "model/dump_load.h"
+#include "model/events.h"
 #include "tools/import_dump.h"
 #include "tools/tar.h"
 #include "util/fs.h"
@@ -253,6 +255,13 @@ DefaultsFile::~DefaultsFile() {
     if (!path_.empty()) ::unlink(path_.c_str());
 }
 
+void cli_audit(db::Connection& db, const std::string& action, const std::string& table, std::optional<int64_t> record,
+               const std::string& detail) {
+    struct passwd* pw = ::getpwuid(::getuid());
+    std::string who = pw && pw->pw_name ? pw->pw_name : "uid " + std::to_string(::getuid());
+    model::audit(db, std::nullopt, std::nullopt, "vidjil-admin", action, table, record, "by " + who + ": " + detail);
+}
+
 int run_program(const std::vector<std::string>& argv, int in_fd, int out_fd) {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -376,6 +385,7 @@ int cmd_backup(db::Connection& db, const Config& cfg, int argc, char** argv, std
         archive.release();
     }
     fs::fsync_dir(dir);
+    cli_audit(db, "admin_backup", "", std::nullopt, final_path + " (" + kind + ", " + std::to_string(count) + " files)");
     out << final_path << "\n" << "database dump, " << count << " files (" << bytes << " bytes), "
         << kind << (since ? " since " + since_text : "") << "\n";
     return 0;
@@ -537,6 +547,8 @@ int cmd_restore(db::Connection& db, const Config& cfg, int argc, char** argv, st
         check_status(run_program(args, dump.fd, -1),
                      "loading the database dump (the database may be partly loaded: drop it, migrate, and restore again)");
     }
+    db.ensure();
+    cli_audit(db, "admin_restore", "", std::nullopt, file + " (" + std::to_string(restored) + " files)");
     out << "restored " << restored << " files and the database from " << file << "\n";
     return 0;
 }

@@ -4,6 +4,8 @@
 // cache) and, with --full, the uploaded sequence files of DIR_SEQUENCES, plus MANIFEST.sha256
 // (SHA-256 and path of every member, and a header with the schema and row counts).
 #pragma once
+#include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -30,6 +32,11 @@ public:
 private:
     std::string path_;
 };
+
+// An audit row (vidjil_audit) for a vidjil-admin operation on patient data: no user id, client
+// "vidjil-admin", the Unix user who ran it at the head of `detail`.
+void cli_audit(db::Connection& db, const std::string& action, const std::string& table, std::optional<int64_t> record,
+               const std::string& detail);
 
 // Runs `argv` (argv[0] found in PATH) without a shell, stdin/stdout redirected to the given
 // descriptors (-1: inherited); returns its wait status. Throws when it cannot be started.

@@ -12,6 +12,7 @@
 
 #include "jobs/paths.h"
 #include "model/migrator_rows.h"
+#include "tools/backup.h"
 #include "util/fs.h"
 #include "util/text.h"
 #include "vidjil/to_fasta.h"
@@ -80,6 +81,9 @@ int cmd_clonedb_export(db::Connection& db, const Config& cfg, int argc, char** a
         ::unlink(tmp.c_str());
         throw;
     }
+    std::string gl;
+    for (int64_t g : groups) gl += (gl.empty() ? "" : " ") + std::to_string(g);
+    cli_audit(db, "admin_clonedb_export", "", std::nullopt, dest + " (groups " + gl + ", " + std::to_string(used) + " results)");
     out << dest << ": " << records << " clones from " << used << " results" << (skipped ? " (" + std::to_string(skipped) + " skipped)" : "")
         << "\n";
     return 0;

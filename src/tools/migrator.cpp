@@ -18,6 +18,7 @@
 #include "jobs/paths.h"
 #include "model/migrator_rows.h"
 #include "model/upload_names.h"
+#include "tools/backup.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/text.h"
@@ -348,6 +349,9 @@ int cmd_export(db::Connection& db, const Config& cfg, int argc, char** argv, std
     // export.json last: its presence means the export is complete.
     fs::write_file_atomic(dir + "/export.json", write_json(exp), 0640);
     for (const char* t : kSetTypes)
+        if (sets.count(t))
+            for (const auto& r : sets[t]) cli_audit(db, "admin_export", t, r.integer("id"), "to " + dir);
+    for (const char* t : kSetTypes)
         if (sets.count(t)) out << t << ": " << sets[t].size() << "\n";
     out << "sequence_file: " << files.size() << "\nmembership: " << members.size() << "\nresults_file: " << results.size()
         << "\nscheduler_task: " << tasks.size() << "\nscheduler_run: " << runs.size() << "\nanalysis_file: "
@@ -455,6 +459,8 @@ int cmd_import(db::Connection& db, const Config& cfg, int argc, char** argv, std
                 int64_t detail = insert(type, row, {{"sample_set_id", id_text(ss)}, {"creator", user_or_null(row.get("creator", Json::Value::null))}});
                 model::grant_access(db, group, type, detail);
                 model::grant_access(db, group, "sample_set", ss);
+                cli_audit(db, "admin_import", type, detail,
+                          "from " + dir + " (" + std::string(type) + " " + std::to_string(old_id) + "), group " + std::to_string(group));
                 out << type << " " << old_id << " -> " << detail << " (sample_set " << ss << ")\n";
             }
         }

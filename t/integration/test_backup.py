@@ -74,6 +74,11 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(env):
         assert lab.count("auth_user") == 0 and lab.files() == {}
         r = lab.admin("restore", path)
         assert r.returncode == 0, r.stderr
+        # The restore itself is audited (after the rows it loaded).
+        assert lab.sql("SELECT client_ip, detail LIKE '%%%s%%' FROM vidjil_audit WHERE action = 'admin_restore'"
+                       % os.path.basename(path)) == [["vidjil-admin", "1"]]
+        assert lab.sql("SELECT COUNT(*) FROM vidjil_audit WHERE action = 'admin_backup'") == [["0"]]
+        lab.sql("DELETE FROM vidjil_audit WHERE action = 'admin_restore'")
         after = lab.all_rows()
         assert sorted(after) == sorted(rows)
         # The schema comes from migrate (same migrations, applied now), not from the backup.
@@ -208,9 +213,8 @@ def test_backup_memory_stays_bounded_with_a_large_file(env):
         lab.close()
 
 
-def _crafted(lab, path, members):
+def _crafted(lab, dump, path, members):
     """A backup archive with a correct manifest around `members` [(name, data or None, link)]."""
-    dump = open(_dump_of(lab), "rb").read()
     members = [("database.sql", dump, None)] + members
     lines = ["# vidjil-server backup", "# format: 1", "# kind: full"]
     lines += ["# schema: %s %s" % (v, n) for v, n in lab.sql("SELECT version, name FROM vidjil_schema_version ORDER BY version")]
@@ -229,15 +233,15 @@ def _crafted(lab, path, members):
 
 
 def _dump_of(lab):
-    """database.sql of a real backup of the (empty, migrated) lab."""
+    """database.sql of a real backup of the (empty, migrated) lab, which is then wiped (the
+    backup left its audit row)."""
     outdir = os.path.join(lab.dir, "dump-" + lab.env.unique())
     os.makedirs(outdir)
     path = _backup(lab, outdir)
     with tarfile.open(path) as t:
         data = t.extractfile("database.sql").read()
-    out = os.path.join(outdir, "database.sql")
-    open(out, "wb").write(data)
-    return out
+    lab.wipe()
+    return data
 
 
 def test_restore_never_writes_through_a_symbolic_link(env):
@@ -245,16 +249,17 @@ def test_restore_never_writes_through_a_symbolic_link(env):
     outside = os.path.join(lab.dir, "outside")
     os.makedirs(outside)
     try:
+        dump = _dump_of(lab)
         # A link member, then a file below it: refused before anything is written.
         evil = os.path.join(lab.dir, "evil.tar")
-        _crafted(lab, evil, [("results/x", None, outside), ("results/x/pwned", b"owned", None)])
+        _crafted(lab, dump, evil, [("results/x", None, outside), ("results/x/pwned", b"owned", None)])
         r = lab.admin("restore", evil)
         assert r.returncode != 0 and "below the link results/x" in r.stderr, r.stderr
         assert os.listdir(outside) == [] and lab.files() == {}
         # A link already in DIR_RESULTS (restore --force over existing files): not followed.
         os.symlink(outside, os.path.join(lab.results, "y"))
         evil2 = os.path.join(lab.dir, "evil2.tar")
-        _crafted(lab, evil2, [("results/y/pwned", b"owned", None)])
+        _crafted(lab, dump, evil2, [("results/y/pwned", b"owned", None)])
         r = lab.admin("restore", "--force", evil2)
         assert r.returncode != 0 and "is not a directory" in r.stderr, r.stderr
         assert os.listdir(outside) == []

@@ -80,6 +80,7 @@ def test_clonedb_export_generated_results(env):
         assert sum(("sample_set=%d patient=%d sequence_file=%d results_file=%d" % (ss2, p2, f2, r3)) in h
                    for h in heads) == 2
         assert [n for n in os.listdir(lab.dir) if n.startswith(".")] == []
+        assert lab.sql("SELECT COUNT(*) FROM vidjil_audit WHERE action = 'admin_clonedb_export'") == [["1"]]
         bad = lab.admin("clonedb-export", "99999999", out)
         assert bad.returncode != 0 and "no group" in bad.stderr
     finally:

@@ -138,6 +138,10 @@ def test_export_group_then_import_into_another_database_with_config_mapping(env)
             ["NULL", "analysis_file.analysis_file.ee.%s.analysis" % tag]]
         for name, data in contents.items():
             assert open(os.path.join(b.results, name), "rb").read() == data
+        # Audited on both sides: which patient left, which arrived.
+        assert b.sql("SELECT client_ip FROM vidjil_audit WHERE action = 'admin_import' AND table_name = 'patient' "
+                     "AND record_id = %s" % pid) == [["vidjil-admin"]]
+        assert a.sql("SELECT COUNT(*) FROM vidjil_audit WHERE action = 'admin_export' AND table_name = 'patient'") == [["1"]]
         assert open(os.path.join(b.results, "work", "pre", "out-%06d" % newfid, "pre.log")).read() == "pre-process log"
     finally:
         a.close()
