@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -298,6 +299,15 @@ int cmd_backup(db::Connection& db, const Config& cfg, int argc, char** argv, std
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) throw std::runtime_error(dir + " is not a directory");
 
+    // An archive inside the directories it backs up would contain its own temporary files.
+    for (const std::string& data : {jobs::results_dir(cfg), jobs::sequences_dir(cfg)}) {
+        char rd[PATH_MAX], rdata[PATH_MAX];
+        if (::realpath(dir.c_str(), rd) && ::realpath(data.c_str(), rdata)) {
+            std::string a = rd, b = rdata;
+            if (a == b || (a.size() > b.size() && a.compare(0, b.size(), b) == 0 && a[b.size()] == '/'))
+                throw std::runtime_error(dir + " is inside " + data + ": write backups outside the data directories");
+        }
+    }
     time_t now = std::time(nullptr);
     std::string kind = full ? "full" : "essential";
     std::string name = "vidjil-backup-" + utc_stamp(now, "%Y%m%dT%H%M%SZ") + (full ? "-full" : "");

@@ -110,6 +110,11 @@ def test_backup_without_full_leaves_uploads_and_since_filters(env):
         assert not any(n.startswith("sequences/") for n in names), names
         bad = lab.admin("backup", "--since", "yesterday", outdir)
         assert bad.returncode != 0 and "YYYY-MM-DD" in bad.stderr
+        inside = os.path.join(lab.results, "backups")
+        os.makedirs(inside)
+        bad = lab.admin("backup", inside)
+        assert bad.returncode != 0 and "outside the data directories" in bad.stderr, bad.stderr
+        assert os.listdir(inside) == []
     finally:
         lab.close()
 
