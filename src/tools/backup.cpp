@@ -15,6 +15,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -256,6 +257,11 @@ DefaultsFile::~DefaultsFile() {
     if (!path_.empty()) ::unlink(path_.c_str());
 }
 
+int usage_error(const std::string& usage) {
+    std::cerr << "vidjil-admin: " << usage << "\n";
+    return 2;
+}
+
 void cli_audit(db::Connection& db, const std::string& action, const std::string& table, std::optional<int64_t> record,
                const std::string& detail) {
     struct passwd* pw = ::getpwuid(::getuid());
@@ -292,9 +298,9 @@ int cmd_backup(db::Connection& db, const Config& cfg, int argc, char** argv, std
         else if (a == "--since" && i + 1 < argc) since_text = argv[++i];
         else if (a.rfind("--since=", 0) == 0) since_text = a.substr(8);
         else if (!a.empty() && a[0] != '-' && dir.empty()) dir = a;
-        else throw std::runtime_error("usage: vidjil-admin backup [--full] [--since DATE] [--gzip] DIR");
+        else return usage_error("usage: vidjil-admin backup [--full] [--since DATE] [--gzip] DIR");
     }
-    if (dir.empty()) throw std::runtime_error("usage: vidjil-admin backup [--full] [--since DATE] [--gzip] DIR");
+    if (dir.empty()) return usage_error("usage: vidjil-admin backup [--full] [--since DATE] [--gzip] DIR");
     time_t since = since_text.empty() ? 0 : parse_date(since_text);
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) throw std::runtime_error(dir + " is not a directory");
@@ -409,9 +415,9 @@ int cmd_restore(db::Connection& db, const Config& cfg, int argc, char** argv, st
         std::string a = argv[i];
         if (a == "--force") force = true;
         else if (!a.empty() && a[0] != '-' && file.empty()) file = a;
-        else throw std::runtime_error("usage: vidjil-admin restore [--force] FILE");
+        else return usage_error("usage: vidjil-admin restore [--force] FILE");
     }
-    if (file.empty()) throw std::runtime_error("usage: vidjil-admin restore [--force] FILE");
+    if (file.empty()) return usage_error("usage: vidjil-admin restore [--force] FILE");
 
     // 1. The target: a migrated database holding nothing, empty data directories.
     std::vector<std::string> schema = model::applied_migrations(db);

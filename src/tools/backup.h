@@ -38,6 +38,9 @@ private:
 void cli_audit(db::Connection& db, const std::string& action, const std::string& table, std::optional<int64_t> record,
                const std::string& detail);
 
+// Prints "vidjil-admin: <usage>" on standard error and returns 2 (vidjil-admin's usage status).
+int usage_error(const std::string& usage);
+
 // Runs `argv` (argv[0] found in PATH) without a shell, stdin/stdout redirected to the given
 // descriptors (-1: inherited); returns its wait status. Throws when it cannot be started.
 int run_program(const std::vector<std::string>& argv, int in_fd, int out_fd);

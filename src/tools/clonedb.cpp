@@ -21,7 +21,7 @@
 namespace vidjil::tools {
 
 int cmd_clonedb_export(db::Connection& db, const Config& cfg, int argc, char** argv, std::ostream& out) {
-    if (argc < 4) throw std::runtime_error("usage: vidjil-admin clonedb-export GROUP_ID... OUT.fa");
+    if (argc < 4) return usage_error("usage: vidjil-admin clonedb-export GROUP_ID... OUT.fa");
     std::string dest = argv[argc - 1];
     std::vector<int64_t> groups;
     for (int i = 2; i < argc - 1; ++i) {

@@ -233,14 +233,14 @@ bool copy_file_atomic(const std::string& from, const std::string& to, bool exclu
 // ---------------------------------------------------------------------------------------------
 int cmd_export(db::Connection& db, const Config& cfg, int argc, char** argv, std::ostream& out) {
     const char* usage = "usage: vidjil-admin export sample_set {patient|run|generic} ID... DIR | export group GID... DIR";
-    if (argc < 5) throw std::runtime_error(usage);
+    if (argc < 5) return usage_error(usage);
     std::string mode = argv[2];
     std::string dir = argv[argc - 1];
     std::map<std::string, db::Rows> sets;
     if (mode == "sample_set") {
         std::string type = argv[3];
-        if (type != "patient" && type != "run" && type != "generic") throw std::runtime_error(usage);
-        if (argc < 6) throw std::runtime_error(usage);
+        if (type != "patient" && type != "run" && type != "generic") return usage_error(usage);
+        if (argc < 6) return usage_error(usage);
         std::vector<int64_t> ids;
         for (int i = 4; i < argc - 1; ++i) ids.push_back(to_id(argv[i], type.c_str()));
         sets[type] = model::rows_where_in(db, type, "id", ids);
@@ -257,7 +257,7 @@ int cmd_export(db::Connection& db, const Config& cfg, int argc, char** argv, std
         std::vector<int64_t> ss = model::sets_of_groups(db, groups);
         for (const char* t : kSetTypes) sets[t] = model::rows_where_in(db, t, "sample_set_id", ss);
     } else {
-        throw std::runtime_error(usage);
+        return usage_error(usage);
     }
     struct stat st {};
     if (::stat((dir + "/export.json").c_str(), &st) == 0) throw std::runtime_error(dir + "/export.json already exists: not overwritten");
@@ -374,9 +374,9 @@ int cmd_import(db::Connection& db, const Config& cfg, int argc, char** argv, std
         else if (a == "--config" && i + 1 < argc) config_path = argv[++i];
         else if (a == "--pre-process" && i + 1 < argc) pprocess_path = argv[++i];
         else if (!a.empty() && a[0] != '-') pos.push_back(a);
-        else throw std::runtime_error(usage);
+        else return usage_error(usage);
     }
-    if (pos.size() != 2) throw std::runtime_error(usage);
+    if (pos.size() != 2) return usage_error(usage);
     const std::string dir = pos[0];
     const int64_t group = to_id(pos[1], "group");
     if (!model::row_exists(db, "auth_group", group)) throw std::runtime_error("no group with id " + pos[1]);

@@ -110,6 +110,10 @@ def test_backup_without_full_leaves_uploads_and_since_filters(env):
         assert not any(n.startswith("sequences/") for n in names), names
         bad = lab.admin("backup", "--since", "yesterday", outdir)
         assert bad.returncode != 0 and "YYYY-MM-DD" in bad.stderr
+        for args in (["backup"], ["backup", "--bogus", outdir], ["restore"], ["export", "group"], ["import", outdir],
+                     ["clonedb-export", "1"]):
+            u = lab.admin(*args)
+            assert u.returncode == 2 and "usage: vidjil-admin " + args[0] in u.stderr, (args, u.returncode, u.stderr)
         inside = os.path.join(lab.results, "backups")
         os.makedirs(inside)
         bad = lab.admin("backup", inside)
