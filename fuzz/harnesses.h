@@ -17,6 +17,7 @@ int vidjil_import(const uint8_t* data, size_t size);     // .vidjil results (gzi
 int airr_import(const uint8_t* data, size_t size);       // AIRR rearrangement TSV
 int markdown(const uint8_t* data, size_t size);          // news Markdown sanitiser
 int sql_dump(const uint8_t* data, size_t size);          // mysqldump reader of import-dump
+int backup_tar(const uint8_t* data, size_t size);        // tar reader of restore
 
 }  // namespace vidjil::fuzz
 

@@ -34,6 +34,7 @@ const Harness kHarnesses[] = {
     {"airr_import", vidjil::fuzz::airr_import},
     {"markdown", vidjil::fuzz::markdown},
     {"sql_dump", vidjil::fuzz::sql_dump},
+    {"backup_tar", vidjil::fuzz::backup_tar},
 };
 
 std::vector<std::string> files_of(const std::string& dir) {

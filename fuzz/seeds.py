@@ -62,3 +62,23 @@ dump = ("-- MySQL dump 10.13\n/*M!999999\\- enable the sandbox mode */\n"
         "INSERT INTO tag (id, name) VALUES (1,'MRD');\nSET SQL_MODE=@OLD_SQL_MODE;\n-- Dump completed\n")
 put("sql_dump", "mysqldump", dump)
 put("sql_dump", "refused", "INSERT INTO `tag` (`id`,`name`) VALUES (1, LOAD_FILE('/etc/passwd'));\n")
+
+import io, tarfile
+def _tar(members, fmt=tarfile.USTAR_FORMAT, compress=False):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=fmt) as t:
+        for name, data, link in members:
+            i = tarfile.TarInfo(name)
+            if link is not None:
+                i.type, i.linkname = tarfile.SYMTYPE, link
+                t.addfile(i)
+            else:
+                i.size = len(data)
+                t.addfile(i, io.BytesIO(data))
+    return gzip.compress(b.getvalue(), mtime=0) if compress else b.getvalue()
+put("backup_tar", "plain", _tar([("database.sql", b"INSERT INTO x VALUES (1);\n", None),
+                                 ("results/a.vidjil", b"{}", None), ("sequences/l", b"", "/mnt/x"),
+                                 ("MANIFEST.sha256", b"# vidjil-server backup\n", None)]))
+put("backup_tar", "pax-long", _tar([("results/" + "n" * 150, b"x" * 600, None), ("s/" + "l" * 120, b"", "/" + "t" * 130)],
+                                   fmt=tarfile.PAX_FORMAT))
+put("backup_tar", "gzip", _tar([("results/b", b"hello", None)], compress=True))

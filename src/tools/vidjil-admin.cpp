@@ -21,6 +21,9 @@
 #include "tools/import_dump.h"
 #include "tools/metrics.h"
 #include "endpoints/metrics.h"
+#include "tools/backup.h"
+#include "tools/migrator.h"
+#include "tools/clonedb.h"
 #include "util/text.h"
 
 using namespace vidjil;
@@ -40,6 +43,19 @@ static int usage() {
                  "                          database just created by migrate (FILE - = standard input)\n"
                  "  metrics-user            create the metrics group and user of METRICS_USER_EMAIL /\n"
                  "                          METRICS_USER_PASSWORD (idempotent)\n"
+                 "  backup [--full] [--since DATE] [--gzip] DIR\n"
+                 "                          write DIR/vidjil-backup-<UTC time>[-full][-since-DATE].tar: a\n"
+                 "                          database dump, the results (and the uploads with --full),\n"
+                 "                          MANIFEST.sha256\n"
+                 "  restore [--force] FILE  load a backup into a migrated, empty database and empty\n"
+                 "                          data directories (every checksum verified first)\n"
+                 "  export sample_set {patient|run|generic} ID... DIR | export group GID... DIR\n"
+                 "                          write sets, their files' rows, results, analyses and fused\n"
+                 "                          files in the original migrator's format\n"
+                 "  import [--dry-run] [--config config.json] [--pre-process pprocess.json] DIR GROUP_ID\n"
+                 "                          load such an export (one transaction), granting GROUP_ID access\n"
+                 "  clonedb-export GROUP_ID... OUT.fa\n"
+                 "                          clones of the groups' patients' latest results as FASTA\n"
               << tools::admin_cli_usage()
               << "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
     return 2;
@@ -91,6 +107,11 @@ static int run(int argc, char** argv) {
     if (cmd == "check") return tools::cmd_check(db, cfg, argc - 1, argv + 1, std::cout);
     if (cmd == "audit") return tools::cmd_audit(db, cfg, argc - 1, argv + 1, std::cout);
     if (cmd == "metrics-user") return tools::cmd_metrics_user(db, cfg, argc, argv, std::cout);
+    if (cmd == "backup") return tools::cmd_backup(db, cfg, argc, argv, std::cout);
+    if (cmd == "restore") return tools::cmd_restore(db, cfg, argc, argv, std::cout);
+    if (cmd == "export") return tools::cmd_export(db, cfg, argc, argv, std::cout);
+    if (cmd == "import") return tools::cmd_import(db, cfg, argc, argv, std::cout);
+    if (cmd == "clonedb-export") return tools::cmd_clonedb_export(db, cfg, argc, argv, std::cout);
     if (argc < 3) return usage();
     std::string email = text::to_lower(argv[2]);
     if (cmd == "init-db") {
