@@ -683,7 +683,18 @@ int run_slurm_job(const Config& cfg, int64_t task_id) {
             kill_at = monotonic() + std::min(grace, 2.0);
         }
     }
-    if (stopped) return 143;
+    if (!stopped && !timed_out && WIFSIGNALED(status)) {
+        // Slurm signals every process of the step at once (scancel, time limit): the program
+        // may end before this process takes its own SIGTERM. Wait a moment for it.
+        timespec ts{3, 0};
+        int sig = sigtimedwait(&set, nullptr, &ts);
+        while (sig == SIGCHLD) sig = sigtimedwait(&set, nullptr, &ts);
+        if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) stopped = true;
+    }
+    if (stopped) {
+        log::warn("job " + std::to_string(task_id) + ": stopped by Slurm; the head runner records why");
+        return 143;
+    }
     Outcome out{timed_out, status, monotonic() - started};
     // The rows are written even after a short database outage.
     double patience_until = monotonic() + static_cast<double>(cfg.get_int("RUNNER_DB_RETRY", 300));

@@ -10,6 +10,7 @@ Everything started is stopped in stop() (also on errors in start()). unavailable
 cluster cannot be started here (packages missing), for vtest.Skip.
 """
 import os
+import random
 import shutil
 import signal
 import socket
@@ -193,6 +194,8 @@ MpiDefault=none
 SwitchType=switch/none
 ReturnToService=2
 MinJobAge={min_job_age}
+# Job ids of each test cluster differ: rows left by an earlier cluster never match a new job.
+FirstJobId={first_job_id}
 KillWait=2
 InactiveLimit=0
 SlurmctldTimeout=30
@@ -205,7 +208,7 @@ RebootProgram=/bin/true
 NodeName={node} NodeAddr=127.0.0.1 NodeHostname=localhost CPUs={cpus} RealMemory={mem} State=UNKNOWN
 PartitionName={partition} Nodes={node} Default=YES MaxTime=INFINITE State=UP
 """.format(ctld_port=self.ctld_port, slurmd_port=self.slurmd_port, user=user, munge=self.munge_socket, dir=self.dir,
-           min_job_age=self.min_job_age, node=NODE, cpus=self.cpus, mem=self.memory_mb, partition=PARTITION)
+           min_job_age=self.min_job_age, first_job_id=random.randint(1000, 50000000), node=NODE, cpus=self.cpus, mem=self.memory_mb, partition=PARTITION)
         with open(self.conf, "w") as f:
             f.write(conf + self.extra_conf)
         os.chmod(self.conf, 0o644)
