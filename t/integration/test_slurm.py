@@ -245,3 +245,23 @@ def test_slurm_result_deleted_in_the_ui_is_cancelled(env):
         assert "deleted" in message and "cancelled" in message, message
     finally:
         s.close()
+
+
+def test_slurm_head_refuses_to_start_without_writable_shared_dirs(env):
+    # No cluster needed: the check comes before anything is claimed or submitted.
+    conf = fx.runner_conf(env, RUNNER_BACKEND="slurm", SLURM_SBATCH="/bin/true", SLURM_SQUEUE="/bin/true",
+                          SLURM_SCANCEL="/bin/true", DIR_WORK="/proc/vidjil-not-writable/work")
+    try:
+        p = subprocess.run(fx.runner_cmd(env, "--once"), env={"VIDJIL_CONF": conf, "PATH": "/usr/bin:/bin"},
+                           capture_output=True, text=True, timeout=60)
+    finally:
+        os.unlink(conf)
+    assert p.returncode == 1, (p.returncode, p.stderr)
+    assert "DIR_WORK" in p.stderr and "/proc/vidjil-not-writable/work" in p.stderr, p.stderr
+    bad = fx.runner_conf(env, RUNNER_BACKEND="cluster")
+    try:
+        p = subprocess.run(fx.runner_cmd(env, "--once"), env={"VIDJIL_CONF": bad, "PATH": "/usr/bin:/bin"},
+                           capture_output=True, text=True, timeout=60)
+    finally:
+        os.unlink(bad)
+    assert p.returncode == 1 and "RUNNER_BACKEND must be local or slurm" in p.stderr, p.stderr
