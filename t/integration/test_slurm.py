@@ -225,24 +225,38 @@ def test_slurm_controller_restart_while_jobs_run(env):
         s.close()
 
 
-def test_slurm_result_deleted_in_the_ui_is_cancelled(env):
-    c, ss, (sf,), cid = _setup(env, "--fake-sleep 60")
+def test_slurm_result_or_set_deleted_in_the_ui_is_cancelled(env):
+    email, pw, uid, c = fx.new_lab_user(env)
+    group = fx.personal_group(env, uid)
+    ss, _ = fx.make_set(env, group, last=env.unique("Slurm"))
+    sf = fx.add_file(env, ss, "s.fa", content=FASTA)[0]
+    cid = fx.make_config(env, command="-c clones -z 100 --fake-sleep 60")
     rid = fx.request_run(c, ss, sf, cid)["results_file_id"]
-    task = fx.task_of(env, rid)[1]
+    # A second set, deleted whole by an administrator (its file and results go with it).
+    ss2, _ = fx.make_set(env, group, last=env.unique("SlurmSet"))
+    sf2 = fx.add_file(env, ss2, "other.fa", content=FASTA)[0]
+    rid2 = fx.request_run(c, ss2, sf2, cid)["results_file_id"]
+    tasks = [fx.task_of(env, r)[1] for r in (rid, rid2)]
     s = Slurm(env)
     try:
         s.start_runner("--watch")
-        fx.wait_for(lambda: _program_runs(env, rid), timeout=60)
-        slurm_id = _slurm_row(env, rid)[0]
+        fx.wait_for(lambda: _program_runs(env, rid) and _program_runs(env, rid2), timeout=60)
+        slurm_ids = [_slurm_row(env, r)[0] for r in (rid, rid2)]
         a = c.post("/vidjil/results_file/delete", query={"results_file_id": rid, "sample_set_id": ss})
         assert a.status == 200, a
         assert env.sql("SELECT COUNT(*) FROM results_file WHERE id = ?", rid) == [["0"]], a
-        fx.wait_for(lambda: s.cluster.state_of(slurm_id) in ("CANCELLED", "COMPLETED", "FAILED"), timeout=30)
-        assert s.cluster.state_of(slurm_id) == "CANCELLED", (s.cluster.state_of(slurm_id), s.stop_runners(),
-                                                              s.cluster.log("slurmctld")[-3000:])
-        fx.wait_for(lambda: env.sql("SELECT status FROM scheduler_task WHERE id = ?", task) == [["FAILED"]], timeout=30)
-        message = env.sql("SELECT message FROM vidjil_job WHERE task_id = ?", task)[0][0]
-        assert "deleted" in message and "cancelled" in message, message
+        a = env.admin().post("/vidjil/sample_set/delete", query={"id": ss2})
+        assert a.status == 200, a
+        assert env.sql("SELECT COUNT(*) FROM sample_set WHERE id = ?", ss2) == [["0"]], a
+        for slurm_id in slurm_ids:
+            fx.wait_for(lambda: s.cluster.state_of(slurm_id) in ("CANCELLED", "COMPLETED", "FAILED"), timeout=30)
+            assert s.cluster.state_of(slurm_id) == "CANCELLED", (s.cluster.state_of(slurm_id), s.stop_runners())
+        for task in tasks:
+            fx.wait_for(lambda: env.sql("SELECT status FROM scheduler_task WHERE id = ?", task) in ([["FAILED"]], []),
+                        timeout=30)
+            rows = env.sql("SELECT message FROM vidjil_job WHERE task_id = ?", task)
+            if rows:  # the task row may go with its set
+                assert "deleted" in rows[0][0] and "cancelled" in rows[0][0], rows
     finally:
         s.close()
 
