@@ -26,12 +26,12 @@ FASTA = ">r1\nACGTACGTACGTTTGACCAGTAGCTAGCTAGGACTGACTAGCATCGATCGATCGACT\n" \
 class Slurm:
     """A cluster, a runner configuration for it, and the runner processes started on it."""
 
-    def __init__(self, env, **keys):
+    def __init__(self, env, preemption=False, **keys):
         why = slurm_cluster.unavailable()
         if why:
             raise vtest.Skip(why)
         self.env = env
-        self.cluster = slurm_cluster.SlurmCluster()
+        self.cluster = slurm_cluster.SlurmCluster(preemption=preemption)
         self.runners = []
         self.conf = None
         self.cluster.start()
@@ -221,6 +221,30 @@ def test_slurm_controller_restart_while_jobs_run(env):
         log = s.stop_runners()
         for r in rids:
             assert fx.status_of(env, r) == "COMPLETED", (fx.job_of(env, r), log)
+    finally:
+        s.close()
+
+
+def test_slurm_preempted_job_is_submitted_again_once(env):
+    c, ss, (sf,), cid = _setup(env, "--fake-sleep 4")
+    rid = fx.request_run(c, ss, sf, cid)["results_file_id"]
+    s = Slurm(env, preemption=True)
+    try:
+        s.start_runner("--watch")
+        fx.wait_for(lambda: _program_runs(env, rid), timeout=60)
+        first = _slurm_row(env, rid)[0]
+        # A job of the urgent partition needs the whole node: ours is preempted (cancelled).
+        s.cluster.run("sbatch", "--parsable", "--partition=" + slurm_cluster.URGENT, "--exclusive", "--mem=100",
+                      "-o", "/dev/null", "--wrap", "sleep 2")
+        fx.wait_for(lambda: s.cluster.state_of(first) == "PREEMPTED", timeout=30)
+        fx.wait_for(lambda: _ended(env, rid), timeout=90)
+        log = s.stop_runners()
+        assert fx.status_of(env, rid) == "COMPLETED", (fx.job_of(env, rid), log)
+        slurm_id, state, watched = _slurm_row(env, rid)
+        assert slurm_id != first, (slurm_id, first)
+        assert env.sql("SELECT s.requeues FROM results_file r JOIN vidjil_slurm_job s ON s.task_id = "
+                       "r.scheduler_task_id WHERE r.id = ?", rid) == [["1"]]
+        assert "preempted in Slurm" in log, log
     finally:
         s.close()
 

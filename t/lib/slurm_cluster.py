@@ -20,6 +20,7 @@ import time
 
 NODE = "vnode1"
 PARTITION = "vidjil"
+URGENT = "urgent"
 BINARIES = ("munged", "slurmctld", "slurmd", "sbatch", "squeue", "sacct", "scancel", "scontrol")
 
 
@@ -49,11 +50,13 @@ def _free_port():
 
 
 class SlurmCluster:
-    def __init__(self, cpus=2, memory_mb=4000, min_job_age=300, extra_conf=""):
+    def __init__(self, cpus=2, memory_mb=4000, min_job_age=300, extra_conf="", preemption=False):
         self.cpus = cpus
         self.memory_mb = memory_mb
         self.min_job_age = min_job_age
         self.extra_conf = extra_conf
+        # A second partition, URGENT, whose jobs cancel (preempt) those of PARTITION.
+        self.preemption = preemption
         self.dir = None
         self.procs = {}
 
@@ -206,9 +209,13 @@ SchedulerParameters=sched_interval=1,bf_interval=1
 PriorityType=priority/basic
 RebootProgram=/bin/true
 NodeName={node} NodeAddr=127.0.0.1 NodeHostname=localhost CPUs={cpus} RealMemory={mem} State=UNKNOWN
-PartitionName={partition} Nodes={node} Default=YES MaxTime=INFINITE State=UP
+PartitionName={partition} Nodes={node} Default=YES MaxTime=INFINITE State=UP PriorityTier=1
 """.format(ctld_port=self.ctld_port, slurmd_port=self.slurmd_port, user=user, munge=self.munge_socket, dir=self.dir,
            min_job_age=self.min_job_age, first_job_id=random.randint(1000, 50000000), node=NODE, cpus=self.cpus, mem=self.memory_mb, partition=PARTITION)
+        if self.preemption:
+            conf = conf.replace("PriorityType=priority/basic\n", "PriorityType=priority/basic\n"
+                                "PreemptType=preempt/partition_prio\nPreemptMode=CANCEL\n")
+            conf += "PartitionName=%s Nodes=%s MaxTime=INFINITE State=UP PriorityTier=10\n" % (URGENT, NODE)
         with open(self.conf, "w") as f:
             f.write(conf + self.extra_conf)
         os.chmod(self.conf, 0o644)
