@@ -19,6 +19,13 @@ SlurmLimits slurm_limits(db::Connection& db, int64_t config_id) {
     return l;
 }
 
+void set_config_limits(db::Connection& db, int64_t config_id, const LimitChange& c) {
+    db.exec("INSERT IGNORE INTO vidjil_config_limit (config_id) VALUES (?)", {config_id});
+    if (c.set_memory)
+        db.exec("UPDATE vidjil_config_limit SET memory_limit = ? WHERE config_id = ?", {c.memory_mb, config_id});
+    if (c.set_time) db.exec("UPDATE vidjil_config_limit SET time_limit = ? WHERE config_id = ?", {c.time_seconds, config_id});
+}
+
 bool slurm_submitted(db::Connection& db, int64_t task, const std::string& host, int pid, int64_t slurm_id,
                      std::optional<int64_t> mem, std::optional<int64_t> minutes) {
     db::Transaction tx(db);
@@ -158,6 +165,10 @@ std::optional<Job> slurm_take(db::Connection& db, int64_t task, int64_t slurm_id
     auto job = job_by_task(db, task);
     tx.commit();
     return job;
+}
+
+void slurm_step_heartbeat(db::Connection& db, int64_t task, const std::string& host, int pid, int64_t now) {
+    db.exec("UPDATE vidjil_job SET heartbeat = ? WHERE task_id = ? AND host = ? AND pid = ?", {now, task, host, pid});
 }
 
 bool slurm_managed(db::Connection& db, int64_t task) {

@@ -37,6 +37,12 @@ struct SlurmLimits {
     std::optional<int64_t> memory_mb, time_seconds;
 };
 SlurmLimits slurm_limits(db::Connection& db, int64_t config_id);
+// vidjil-admin config-limits: sets the limits marked set_* (nullopt: none, the defaults apply).
+struct LimitChange {
+    bool set_memory = false, set_time = false;
+    std::optional<int64_t> memory_mb, time_seconds;
+};
+void set_config_limits(db::Connection& db, int64_t config_id, const LimitChange& change);
 
 // The head runner (host, pid) that claimed the job had it accepted by sbatch: ASSIGNED, with
 // the Slurm job id. False (nothing changed) when the job is no longer held by this head.
@@ -65,6 +71,9 @@ bool slurm_settle(db::Connection& db, int64_t task_id, int64_t slurm_job_id, con
 // cancelled, deleted, or handed to another Slurm job).
 std::optional<Job> slurm_take(db::Connection& db, int64_t task_id, int64_t slurm_job_id, const std::string& host,
                               int pid, int64_t now);
+// The batch step's heartbeat of its job (one row by primary key: no range locks shared with
+// the other steps of the node).
+void slurm_step_heartbeat(db::Connection& db, int64_t task_id, const std::string& host, int pid, int64_t now);
 // True when the job is (or was) handed to Slurm: local runners leave its recovery to the head.
 bool slurm_managed(db::Connection& db, int64_t task_id);
 // The Slurm job id of a task, if it has one.

@@ -80,6 +80,22 @@ bool is_active_state(const std::string& s) {
            s == "STAGE_OUT" || s == "STOPPED" || s == "RESV_DEL_HOLD" || s == "SPECIAL_EXIT";
 }
 
+// Deadlocks (1213) and lock-wait timeouts (1205) between the head, the batch steps and the web
+// requests are tried again a few times with back-off before they count as errors.
+template <class F>
+auto retrying(F f) -> decltype(f()) {
+    for (int attempt = 0;; ++attempt) {
+        try {
+            return f();
+        } catch (const db::Unavailable&) {
+            throw;
+        } catch (const db::Error& e) {
+            if ((e.code() != 1213 && e.code() != 1205) || attempt >= 5) throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
+        }
+    }
+}
+
 std::string read_tail(const std::string& path, size_t max) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return "";
@@ -385,7 +401,7 @@ bool Head::submit(const model::Job& job) {
         submit_pause_until_ = monotonic() + std::max(10.0, s_.poll);
         return false;
     }
-    if (!model::slurm_submitted(db_, job.task_id, host_, pid_, *id, mb, minutes)) {
+    if (!retrying([&] { return model::slurm_submitted(db_, job.task_id, host_, pid_, *id, mb, minutes); })) {
         cancel(*id);  // the job was taken from us meanwhile
         return false;
     }
@@ -434,7 +450,7 @@ bool Head::resubmit(const model::SlurmJob& j) {
     Captured c = run_capture(argv, batch_script(s_, j.task_id), 60);
     auto id = c.status == 0 ? parse_sbatch_id(c.out) : std::nullopt;
     if (!id) return false;
-    if (!model::slurm_resubmitted(db_, j.task_id, j.slurm_job_id, *id, host_, pid_)) {
+    if (!retrying([&] { return model::slurm_resubmitted(db_, j.task_id, j.slurm_job_id, *id, host_, pid_); })) {
         cancel(*id);
         return false;
     }
@@ -453,7 +469,7 @@ void Head::settle(const model::SlurmJob& j, const std::string& state, const std:
                                 " (Slurm job " + std::to_string(j.slurm_job_id) + ")"};
     }
     if (st.status.empty()) return;
-    if (model::slurm_settle(db_, j.task_id, j.slurm_job_id, st.status, st.message)) {
+    if (retrying([&] { return model::slurm_settle(db_, j.task_id, j.slurm_job_id, st.status, st.message); })) {
         log::warn("job " + std::to_string(j.task_id) + " " + st.status + ": " + st.message);
         // The step may have left a note-less log: say why in the job log too.
         if (auto job = model::job_by_task(db_, j.task_id); job && !job->log_path.empty()) {
@@ -475,16 +491,22 @@ void Head::watch_one(const model::SlurmJob& j, const std::map<int64_t, std::arra
     if (deleted) {
         if (!st || is_active_state((*st)[0])) cancel(j.slurm_job_id);
         if (!j.status.empty())
-            model::slurm_settle(db_, j.task_id, j.slurm_job_id, jobs::FAILED,
-                                std::string(j.result_deleted ? "the result" : "the sequence file") +
-                                    " was deleted; Slurm job " + std::to_string(j.slurm_job_id) + " cancelled");
+            retrying([&] {
+                return model::slurm_settle(db_, j.task_id, j.slurm_job_id, jobs::FAILED,
+                                           std::string(j.result_deleted ? "the result" : "the sequence file") +
+                                               " was deleted; Slurm job " + std::to_string(j.slurm_job_id) +
+                                               " cancelled");
+            });
         log::info("job " + std::to_string(j.task_id) + " deleted in the web interface: Slurm job " +
                   std::to_string(j.slurm_job_id) + " cancelled");
         model::slurm_unwatch(db_, j.task_id);
         return;
     }
     if (j.status != "ASSIGNED" && j.status != jobs::RUNNING) {
-        // Ended by the batch step (or by an administrator): nothing more to watch.
+        // Ended by the batch step (or by an administrator): nothing more to watch. The step's
+        // own output is kept only when something went wrong.
+        if (j.status == jobs::COMPLETED)
+            ::unlink((s_.output_dir + "/slurm-" + std::to_string(j.slurm_job_id) + ".out").c_str());
         model::slurm_unwatch(db_, j.task_id);
         return;
     }
@@ -498,7 +520,7 @@ void Head::watch_one(const model::SlurmJob& j, const std::map<int64_t, std::arra
     const auto& [state, reason, node] = *st;
     if (is_active_state(state)) {
         if (state != j.state || reason != j.reason || node != j.node || j.missing_since)
-            model::slurm_update_state(db_, j.task_id, state, reason, node);
+            retrying([&] { model::slurm_update_state(db_, j.task_id, state, reason, node); });
         return;
     }
     settle(j, state, reason, node);
@@ -523,7 +545,15 @@ void Head::watch() {
         if (id) known[*id] = {f[1], f[2], f[3]};
     }
     int64_t now = std::time(nullptr);
-    for (const model::SlurmJob& j : watched) watch_one(j, known, now);
+    for (const model::SlurmJob& j : watched) {
+        try {
+            watch_one(j, known, now);
+        } catch (const db::Unavailable&) {
+            throw;
+        } catch (const db::Error& e) {
+            log::error("job " + std::to_string(j.task_id) + ": " + e.what() + " (looked at again later)");
+        }
+    }
 }
 
 int Head::run() {
@@ -561,6 +591,9 @@ int Head::run() {
             db_delay = db_delay == 0 ? 1 : std::min(db_delay * 2, 30.0);
             log::error(std::string("database unavailable: ") + e.what());
             last_recover = -1e9;
+        } catch (const db::Error& e) {
+            // A deadlock that outlived its retries, or a transient refusal: next round.
+            log::error(std::string("database error: ") + e.what() + " (trying again at the next look)");
         }
         if (stop_) return 0;
         if (!opt_.watch && !submitted && db_delay == 0) {
@@ -613,7 +646,7 @@ int run_slurm_job(const Config& cfg, int64_t task_id) {
     } catch (const jobs::CommandError& e) {
         ctx.sandbox_error = e.what();
     }
-    auto job = model::slurm_take(db, task_id, *slurm_id, host, pid, std::time(nullptr));
+    auto job = retrying([&] { return model::slurm_take(db, task_id, *slurm_id, host, pid, std::time(nullptr)); });
     if (!job) {
         log::warn("job " + std::to_string(task_id) + " is no longer handed to Slurm job " + std::to_string(*slurm_id) +
                   " (ended, cancelled or deleted): nothing to do");
@@ -641,7 +674,11 @@ int run_slurm_job(const Config& cfg, int64_t task_id) {
         exec->finish(Outcome{false, 127 << 8, 0});
         return 1;
     }
-    model::set_child_pid(db, task_id, static_cast<int>(child), exec->log_path());
+    try {
+        retrying([&] { model::set_child_pid(db, task_id, static_cast<int>(child), exec->log_path()); });
+    } catch (const db::Error& e) {
+        log::warn(std::string("job ") + std::to_string(task_id) + ": the program's pid is not recorded: " + e.what());
+    }
     double started = monotonic();
     double deadline = started + static_cast<double>(exec->time_limit());
     double grace = static_cast<double>(cfg.get_int("RUNNER_KILL_GRACE", 10));
@@ -665,9 +702,9 @@ int run_slurm_job(const Config& cfg, int64_t task_id) {
         if (now - last_heartbeat >= heartbeat_every) {
             try {
                 db.ensure();
-                model::heartbeat(db, host, pid, std::time(nullptr));
-            } catch (const db::Unavailable& e) {
-                log::warn(std::string("heartbeat: database unavailable: ") + e.what());
+                retrying([&] { model::slurm_step_heartbeat(db, task_id, host, pid, std::time(nullptr)); });
+            } catch (const db::Error& e) {
+                log::warn(std::string("heartbeat: ") + e.what());
             }
             last_heartbeat = now;
         }

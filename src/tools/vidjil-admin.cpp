@@ -17,6 +17,7 @@
 #include "model/users.h"
 #include "tools/demo_data.h"
 #include "tools/import_dump.h"
+#include "tools/slurm.h"
 #include "util/text.h"
 
 using namespace vidjil;
@@ -34,6 +35,8 @@ static int usage() {
                  "  demo-data               add a demo patient, run and set with a small sample\n"
                  "  import-dump FILE        load a data-only mysqldump of the original server into a\n"
                  "                          database just created by migrate (FILE - = standard input)\n"
+                 "  config-limits ID [--memory MB|none] [--time SECONDS|none]\n"
+                 "                          show or set a config's memory and time limits (Slurm)\n"
                  "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
     return 2;
 }
@@ -78,6 +81,7 @@ static int run(int argc, char** argv) {
         tools::import_dump(db, argv[2], std::cout);
         return 0;
     }
+    if (cmd == "config-limits") return tools::cmd_config_limits(db, cfg, argc - 1, argv + 1, std::cout);
     if (argc < 3) return usage();
     std::string email = text::to_lower(argv[2]);
     if (cmd == "init-db") {

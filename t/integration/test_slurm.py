@@ -98,6 +98,11 @@ def _program_runs(env, rid):
     return bool(rows) and rows[0][0] == "RUNNING" and rows[0][1] not in ("NULL", "0")
 
 
+def _admin(env, *args):
+    return subprocess.run([os.path.join(env.builddir, "vidjil-admin")] + list(args), capture_output=True, text=True,
+                          env={"VIDJIL_CONF": env.conf, "PATH": "/usr/bin:/bin"}, timeout=60)
+
+
 def _ended(env, rid):
     return fx.status_of(env, rid) in ("COMPLETED", "FAILED", "TIMEOUT")
 
@@ -163,8 +168,8 @@ def test_slurm_time_limits_end_in_timeout(env):
 
 def test_slurm_memory_limit_fails_with_the_reason(env):
     c, ss, (sf,), cid = _setup(env, "--fake-memory 400")
-    env.sql("UPDATE vidjil_config_limit SET memory_limit = 60 WHERE config_id = ?", cid)
-    env.sql("INSERT IGNORE INTO vidjil_config_limit (config_id, memory_limit) VALUES (?, 60)", cid)
+    out = _admin(env, "config-limits", str(cid), "--memory", "60")
+    assert out.returncode == 0 and "memory 60 MB" in out.stdout, (out.stdout, out.stderr)
     rid = fx.request_run(c, ss, sf, cid)["results_file_id"]
     s = Slurm(env)
     try:
@@ -303,3 +308,19 @@ def test_slurm_head_refuses_to_start_without_writable_shared_dirs(env):
     finally:
         os.unlink(bad)
     assert p.returncode == 1 and "RUNNER_BACKEND must be local or slurm" in p.stderr, p.stderr
+
+
+def test_vidjil_admin_config_limits(env):
+    cid = fx.make_config(env, command="-c clones")
+    out = _admin(env, "config-limits", str(cid))
+    assert out.returncode == 0 and "memory SLURM_DEFAULT_MEM" in out.stdout and "time JOB_TIMEOUT" in out.stdout, out
+    out = _admin(env, "config-limits", str(cid), "--memory", "2048", "--time", "600")
+    assert out.returncode == 0 and "memory 2048 MB, time 600 s" in out.stdout, (out.stdout, out.stderr)
+    assert env.sql("SELECT memory_limit, time_limit FROM vidjil_config_limit WHERE config_id = ?", cid) == [["2048", "600"]]
+    out = _admin(env, "config-limits", str(cid), "--memory", "none")
+    assert out.returncode == 0 and "time 600 s" in out.stdout, out
+    assert env.sql("SELECT memory_limit, time_limit FROM vidjil_config_limit WHERE config_id = ?", cid) == [["NULL", "600"]]
+    bad = _admin(env, "config-limits", str(cid), "--memory", "-5")
+    assert bad.returncode == 2 and "positive whole number" in bad.stderr, bad
+    missing = _admin(env, "config-limits", "999999999")
+    assert missing.returncode == 1 and "no config with id" in missing.stderr, missing
