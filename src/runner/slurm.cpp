@@ -299,6 +299,9 @@ Settlement settle_state(const std::string& state, const std::string& reason, int
     if (state == "NODE_FAIL") return {jobs::FAILED, "the Slurm node failed while the job ran" + job};
     if (state == "BOOT_FAIL") return {jobs::FAILED, "Slurm could not boot a node for the job" + job};
     if (state == "PREEMPTED") return {"", "preempted" + job};
+    if (state == "UNKNOWN")
+        return {jobs::FAILED, "Slurm no longer knows the job" + job +
+                                  ": its batch step ended without reporting a result, or slurmctld lost its state"};
     if (state == "COMPLETED" || state == "FAILED")
         return {jobs::FAILED, "the batch step ended without reporting a result" +
                                   (reason.empty() || reason == "None" ? std::string() : " (" + reason + ")") + job +
@@ -514,7 +517,7 @@ void Head::watch_one(const model::SlurmJob& j, const std::map<int64_t, std::arra
     if (!st) {
         if (!j.missing_since) return model::slurm_set_missing(db_, j.task_id, now);
         if (now - *j.missing_since < s_.missing_grace) return;
-        settle(j, "FAILED", "", "");
+        settle(j, "UNKNOWN", "", "");
         return;
     }
     const auto& [state, reason, node] = *st;

@@ -310,6 +310,29 @@ def test_slurm_head_refuses_to_start_without_writable_shared_dirs(env):
     assert p.returncode == 1 and "RUNNER_BACKEND must be local or slurm" in p.stderr, p.stderr
 
 
+def test_slurm_job_unknown_to_slurm_fails_after_the_grace(env):
+    # As if slurmctld had lost its state (or MinJobAge had passed with the head away, and no
+    # accounting): the job's Slurm id is known to nobody. squeue, then sacct, do not know it.
+    c, ss, (sf,), cid = _setup(env)
+    rid = fx.request_run(c, ss, sf, cid)["results_file_id"]
+    task = fx.task_of(env, rid)[1]
+    env.sql("UPDATE scheduler_task SET status = 'ASSIGNED' WHERE id = ?", task)
+    env.sql("INSERT INTO vidjil_slurm_job (task_id, slurm_job_id, state, submitted_at, watched) "
+            "VALUES (?, 99999999, 'RUNNING', NOW(), 1)", task)
+    s = Slurm(env, SLURM_MISSING_GRACE=2)
+    try:
+        t0 = time.time()
+        p = s.run_once(timeout=60)
+        assert p.returncode == 0, p.stderr
+        assert fx.status_of(env, rid) == "FAILED", (fx.job_of(env, rid), p.stderr)
+        message = fx.job_of(env, rid)[0]
+        assert "Slurm no longer knows the job" in message and "99999999" in message, message
+        assert time.time() - t0 >= 2
+        assert _slurm_row(env, rid)[2] == "0"  # no longer watched
+    finally:
+        s.close()
+
+
 def test_vidjil_admin_config_limits(env):
     cid = fx.make_config(env, command="-c clones")
     out = _admin(env, "config-limits", str(cid))

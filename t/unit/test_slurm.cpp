@@ -85,6 +85,8 @@ public:
         CPPUNIT_ASSERT(s.status == jobs::FAILED && s.message.find("node") != std::string::npos);
         s = settle_state("COMPLETED", "None", 9, "n1", 100, 5, "");
         CPPUNIT_ASSERT(s.status == jobs::FAILED && s.message.find("without reporting") != std::string::npos);
+        s = settle_state("UNKNOWN", "", 9, "", 100, 5, "");
+        CPPUNIT_ASSERT(s.status == jobs::FAILED && s.message.find("no longer knows") != std::string::npos);
         CPPUNIT_ASSERT(settle_state("PENDING", "Priority", 9, "", 100, 5, "").status.empty());
         CPPUNIT_ASSERT(settle_state("RUNNING", "None", 9, "n1", 100, 5, "").status.empty());
         CPPUNIT_ASSERT(settle_state("PREEMPTED", "None", 9, "n1", 100, 5, "").status.empty());
