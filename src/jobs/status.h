@@ -8,6 +8,7 @@ namespace vidjil::jobs {
 inline constexpr const char* PENDING = "PENDING";
 inline constexpr const char* QUEUED = "QUEUED";
 inline constexpr const char* WAITING = "WAITING";  // the file's pre-process has not finished
+inline constexpr const char* ASSIGNED = "ASSIGNED";  // handed to Slurm, not started yet (RUNNER_BACKEND = slurm)
 inline constexpr const char* RUNNING = "RUNNING";
 inline constexpr const char* COMPLETED = "COMPLETED";
 inline constexpr const char* FAILED = "FAILED";

@@ -87,7 +87,7 @@ std::optional<int64_t> active_run(db::Connection& db, int64_t sf, int64_t config
     auto r = db.query_one(
         "SELECT j.results_file_id FROM vidjil_job j JOIN scheduler_task t ON t.id = j.task_id "
         "WHERE j.sequence_file_id = ? AND j.config_id = ? AND j.kind = 'process' AND COALESCE(j.grep_reads, '') = ? "
-        "AND t.status IN ('PENDING', 'QUEUED', 'WAITING', 'RUNNING') ORDER BY t.id DESC LIMIT 1",
+        "AND t.status IN ('PENDING', 'QUEUED', 'WAITING', 'ASSIGNED', 'RUNNING') ORDER BY t.id DESC LIMIT 1",
         {sf, config, grep});
     if (!r) return std::nullopt;
     return r->opt_int("results_file_id");
@@ -122,7 +122,7 @@ std::optional<int64_t> schedule_pre_process(db::Connection& db, int64_t sf, int6
         if (!lock_sequence_file(db, sf)) return std::nullopt;
         std::string args = "[" + std::to_string(pp) + ", " + std::to_string(sf) + "]";
         if (db.query_one("SELECT id FROM scheduler_task WHERE task_name = 'pre_process' AND args = ? "
-                         "AND status IN ('PENDING', 'QUEUED', 'WAITING', 'RUNNING')",
+                         "AND status IN ('PENDING', 'QUEUED', 'WAITING', 'ASSIGNED', 'RUNNING')",
                          {args}))
             return std::nullopt;
         db.exec(std::string("INSERT INTO scheduler_task (application_name, task_name, group_name, status, function_name, "

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "runner/runner.h"
+#include "runner/slurm.h"
 #include "util/log.h"
 
 using namespace vidjil;
@@ -16,6 +17,10 @@ static int usage(int status) {
            "  --watch       keep running, looking at the queue every --poll seconds (default 2)\n"
            "  --max-jobs N  jobs at a time on this host (RUNNER_MAX_JOBS; default: cores - 1)\n"
            "  --host NAME   name of this host in the job table (RUNNER_HOST; default: the host name)\n"
+           "  --run-job ID  run job ID here, inside its Slurm batch job (RUNNER_BACKEND = slurm)\n"
+           "  --slurm-script FILE  the same, for the batch script FILE written by the head runner\n"
+           "With RUNNER_BACKEND = slurm, --once and --watch hand the queued jobs to Slurm (sbatch) and\n"
+           "watch them until they end.\n"
            "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
     return status;
 }
@@ -23,6 +28,8 @@ static int usage(int status) {
 int main(int argc, char** argv) {
     log::set_program("vidjil-runner");
     runner::Options opt;
+    int64_t run_job = 0;
+    std::string slurm_script;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> std::string {
@@ -34,11 +41,18 @@ int main(int argc, char** argv) {
         else if (a == "--max-jobs") opt.max_jobs = std::atoi(value().c_str());
         else if (a == "--host") opt.host = value();
         else if (a == "--poll") opt.poll = std::atof(value().c_str());
+        else if (a == "--run-job") run_job = std::atoll(value().c_str());
+        else if (a == "--slurm-script") slurm_script = value();
         else if (a == "--help" || a == "-h") return usage(0);
         else return usage(2);
     }
     try {
+        if (!slurm_script.empty()) return runner::run_slurm_script(slurm_script);
         Config cfg = Config::load();
+        if (run_job > 0) return runner::run_slurm_job(cfg, run_job);
+        std::string backend = cfg.get("RUNNER_BACKEND", "local");
+        if (backend == "slurm") return runner::run_slurm_head(cfg, opt);
+        if (backend != "local") throw ConfigError(cfg.origin() + ": RUNNER_BACKEND must be local or slurm");
         runner::Runner r(cfg, opt);
         return r.run();
     } catch (const std::exception& e) {

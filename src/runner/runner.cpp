@@ -17,6 +17,7 @@
 #include "jobs/paths.h"
 #include "jobs/result_cache.h"
 #include "jobs/status.h"
+#include "model/slurm_jobs.h"
 #include "runner/child.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -132,6 +133,7 @@ void Runner::recover() {
     int64_t stale = heartbeat_timeout();
     int attempts = static_cast<int>(cfg_.get_int("RUNNER_MAX_ATTEMPTS", 2));
     for (const model::Job& j : model::running_jobs(db_)) {
+        if (model::slurm_managed(db_, j.task_id)) continue;  // watched by the Slurm head runner (slurm.h)
         std::string why;
         if (j.host == ctx_.host && j.pid && *j.pid == ctx_.pid) {
             if (holds(j.task_id)) continue;

@@ -24,6 +24,7 @@
 #include "tools/backup.h"
 #include "tools/migrator.h"
 #include "tools/clonedb.h"
+#include "tools/slurm.h"
 #include "util/text.h"
 
 using namespace vidjil;
@@ -56,6 +57,8 @@ static int usage() {
                  "                          load such an export (one transaction), granting GROUP_ID access\n"
                  "  clonedb-export GROUP_ID... OUT.fa\n"
                  "                          clones of the groups' patients' latest results as FASTA\n"
+                 "  config-limits ID [--memory MB|none] [--time SECONDS|none]\n"
+                 "                          show or set a config's memory and time limits (Slurm)\n"
               << tools::admin_cli_usage()
               << "The configuration file is $VIDJIL_CONF or " << Config::default_path() << ".\n";
     return 2;
@@ -112,6 +115,7 @@ static int run(int argc, char** argv) {
     if (cmd == "export") return tools::cmd_export(db, cfg, argc, argv, std::cout);
     if (cmd == "import") return tools::cmd_import(db, cfg, argc, argv, std::cout);
     if (cmd == "clonedb-export") return tools::cmd_clonedb_export(db, cfg, argc, argv, std::cout);
+    if (cmd == "config-limits") return tools::cmd_config_limits(db, cfg, argc - 1, argv + 1, std::cout);
     if (argc < 3) return usage();
     std::string email = text::to_lower(argv[2]);
     if (cmd == "init-db") {
