@@ -80,22 +80,6 @@ bool is_active_state(const std::string& s) {
            s == "STAGE_OUT" || s == "STOPPED" || s == "RESV_DEL_HOLD" || s == "SPECIAL_EXIT";
 }
 
-// Deadlocks (1213) and lock-wait timeouts (1205) between the head, the batch steps and the web
-// requests are tried again a few times with back-off before they count as errors.
-template <class F>
-auto retrying(F f) -> decltype(f()) {
-    for (int attempt = 0;; ++attempt) {
-        try {
-            return f();
-        } catch (const db::Unavailable&) {
-            throw;
-        } catch (const db::Error& e) {
-            if ((e.code() != 1213 && e.code() != 1205) || attempt >= 5) throw;
-            std::this_thread::sleep_for(std::chrono::milliseconds(50 << attempt));
-        }
-    }
-}
-
 std::string read_tail(const std::string& path, size_t max) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return "";
@@ -404,7 +388,7 @@ bool Head::submit(const model::Job& job) {
         submit_pause_until_ = monotonic() + std::max(10.0, s_.poll);
         return false;
     }
-    if (!retrying([&] { return model::slurm_submitted(db_, job.task_id, host_, pid_, *id, mb, minutes); })) {
+    if (!db::with_retry(db_, [&] { return model::slurm_submitted(db_, job.task_id, host_, pid_, *id, mb, minutes); })) {
         cancel(*id);  // the job was taken from us meanwhile
         return false;
     }
@@ -453,7 +437,7 @@ bool Head::resubmit(const model::SlurmJob& j) {
     Captured c = run_capture(argv, batch_script(s_, j.task_id), 60);
     auto id = c.status == 0 ? parse_sbatch_id(c.out) : std::nullopt;
     if (!id) return false;
-    if (!retrying([&] { return model::slurm_resubmitted(db_, j.task_id, j.slurm_job_id, *id, host_, pid_); })) {
+    if (!db::with_retry(db_, [&] { return model::slurm_resubmitted(db_, j.task_id, j.slurm_job_id, *id, host_, pid_); })) {
         cancel(*id);
         return false;
     }
@@ -472,7 +456,7 @@ void Head::settle(const model::SlurmJob& j, const std::string& state, const std:
                                 " (Slurm job " + std::to_string(j.slurm_job_id) + ")"};
     }
     if (st.status.empty()) return;
-    if (retrying([&] { return model::slurm_settle(db_, j.task_id, j.slurm_job_id, st.status, st.message); })) {
+    if (db::with_retry(db_, [&] { return model::slurm_settle(db_, j.task_id, j.slurm_job_id, st.status, st.message); })) {
         log::warn("job " + std::to_string(j.task_id) + " " + st.status + ": " + st.message);
         // The step may have left a note-less log: say why in the job log too.
         if (auto job = model::job_by_task(db_, j.task_id); job && !job->log_path.empty()) {
@@ -494,7 +478,7 @@ void Head::watch_one(const model::SlurmJob& j, const std::map<int64_t, std::arra
     if (deleted) {
         if (!st || is_active_state((*st)[0])) cancel(j.slurm_job_id);
         if (!j.status.empty())
-            retrying([&] {
+            db::with_retry(db_, [&] {
                 return model::slurm_settle(db_, j.task_id, j.slurm_job_id, jobs::FAILED,
                                            std::string(j.result_deleted ? "the result" : "the sequence file") +
                                                " was deleted; Slurm job " + std::to_string(j.slurm_job_id) +
@@ -523,7 +507,7 @@ void Head::watch_one(const model::SlurmJob& j, const std::map<int64_t, std::arra
     const auto& [state, reason, node] = *st;
     if (is_active_state(state)) {
         if (state != j.state || reason != j.reason || node != j.node || j.missing_since)
-            retrying([&] { model::slurm_update_state(db_, j.task_id, state, reason, node); });
+            db::with_retry(db_, [&] { model::slurm_update_state(db_, j.task_id, state, reason, node); });
         return;
     }
     settle(j, state, reason, node);
@@ -649,7 +633,7 @@ int run_slurm_job(const Config& cfg, int64_t task_id) {
     } catch (const jobs::CommandError& e) {
         ctx.sandbox_error = e.what();
     }
-    auto job = retrying([&] { return model::slurm_take(db, task_id, *slurm_id, host, pid, std::time(nullptr)); });
+    auto job = db::with_retry(db, [&] { return model::slurm_take(db, task_id, *slurm_id, host, pid, std::time(nullptr)); });
     if (!job) {
         log::warn("job " + std::to_string(task_id) + " is no longer handed to Slurm job " + std::to_string(*slurm_id) +
                   " (ended, cancelled or deleted): nothing to do");
@@ -678,7 +662,7 @@ int run_slurm_job(const Config& cfg, int64_t task_id) {
         return 1;
     }
     try {
-        retrying([&] { model::set_child_pid(db, task_id, static_cast<int>(child), exec->log_path()); });
+        model::set_child_pid(db, task_id, static_cast<int>(child), exec->log_path());
     } catch (const db::Error& e) {
         log::warn(std::string("job ") + std::to_string(task_id) + ": the program's pid is not recorded: " + e.what());
     }
@@ -705,7 +689,7 @@ int run_slurm_job(const Config& cfg, int64_t task_id) {
         if (now - last_heartbeat >= heartbeat_every) {
             try {
                 db.ensure();
-                retrying([&] { model::slurm_step_heartbeat(db, task_id, host, pid, std::time(nullptr)); });
+                db::with_retry(db, [&] { model::slurm_step_heartbeat(db, task_id, host, pid, std::time(nullptr)); });
             } catch (const db::Error& e) {
                 log::warn(std::string("heartbeat: ") + e.what());
             }
