@@ -16,6 +16,7 @@
 #include <ctime>
 #include <set>
 
+#include "app/event_journal.h"
 #include "http/origin.h"
 #include "model/events.h"
 #include "model/users.h"
@@ -677,6 +678,23 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
             run_after_sent(r, db.get());
         }
         return 0;
+    }
+    // Persistent processes record reads in batches through a journal (see event_journal.h);
+    // the journals of processes that died are written first.
+    std::unique_ptr<EventJournal> journal;
+    if (cfg) {
+        journal = std::make_unique<EventJournal>(EventJournal::options_from(*cfg));
+        if (journal->open()) {
+            try {
+                journal->replay_orphans(*db);
+            } catch (const std::exception& e) {
+                log::error(std::string("event journal: ") + e.what());
+            }
+            set_event_journal(journal.get());
+            journal->start(db::ConnectOptions::from_config(*cfg));
+        } else {
+            journal.reset();
+        }
     }
     FCGX_Init();
     FCGX_Request request;

@@ -1,0 +1,7 @@
+# Build fragment of the request-cost area (issue 13, included from Makefile.am): read records
+# written in batches through a journal, their tests and benchmarks.
+libvidjil_a_SOURCES += \
+	src/app/event_journal.cpp src/app/event_journal.h \
+	src/model/events_batch.cpp src/model/events_batch.h
+t_unit_unit_tests_SOURCES += t/unit/test_event_journal.cpp
+EXTRA_DIST += bench/request-cost bench/README-get-data
