@@ -684,12 +684,14 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
     std::unique_ptr<EventJournal> journal;
     if (cfg) {
         journal = std::make_unique<EventJournal>(EventJournal::options_from(*cfg));
-        if (journal->open()) {
-            try {
-                journal->replay_orphans(*db);
-            } catch (const std::exception& e) {
-                log::error(std::string("event journal: ") + e.what());
-            }
+        const bool batched = cfg->get_int("EVENT_BATCH_ROWS", 64) > 0;  // 0: every read written at once
+        try {
+            if (batched && !journal->open()) journal.reset();
+            if (journal) journal->replay_orphans(*db);
+        } catch (const std::exception& e) {
+            log::error(std::string("event journal: ") + e.what());
+        }
+        if (journal && batched) {
             set_event_journal(journal.get());
             journal->start(db::ConnectOptions::from_config(*cfg));
         } else {

@@ -176,7 +176,7 @@ bool EventJournal::add(const model::EventRow& row) {
         std::lock_guard<std::mutex> l(m_);
         if (fd_ < 0) return false;
         off_t before = ::lseek(fd_, 0, SEEK_END);
-        if (!write_all(fd_, line) || (opt_.sync && ::fdatasync(fd_) != 0)) {
+        if (!write_all(fd_, line)) {
             log::error(std::string("event journal: cannot write ") + path_ + ": " + std::strerror(errno));
             if (before >= 0 && ::ftruncate(fd_, before) != 0) {
             }
@@ -184,6 +184,7 @@ bool EventJournal::add(const model::EventRow& row) {
         }
         if (pending_.empty()) oldest_ms_ = now_ms();
         pending_.push_back(row);
+        unsynced_ = opt_.sync;
     }
     cv_.notify_all();
     return true;
@@ -242,6 +243,16 @@ void EventJournal::run(db::ConnectOptions connect) {
     int backoff_ms = 0;
     std::unique_lock<std::mutex> l(m_);
     for (;;) {
+        // Group sync: the lines appended since the last sync reach the disk together, off the
+        // request path (the answer is sent before the line is written anyway).
+        if (unsynced_ && fd_ >= 0) {
+            unsynced_ = false;
+            int fd = fd_;  // only this thread replaces fd_
+            l.unlock();
+            if (::fdatasync(fd) != 0) log::error(std::string("event journal: fdatasync ") + path_ + ": " + std::strerror(errno));
+            l.lock();
+            continue;
+        }
         int ms = ms_until_due_locked();
         if (stop_ && pending_.empty()) return;
         if (!stop_ && (ms != 0 || backoff_ms > 0)) {
@@ -321,7 +332,7 @@ size_t EventJournal::replay_orphans(db::Connection& db) {
 }
 
 void record_event(db::Connection& db, const model::EventRow& row) {
-    if (EventJournal* j = event_journal(); j && j->is_open() && j->add(row)) return;
+    if (EventJournal* j = event_journal(); j && j->add(row)) return;
     db::Transaction tx(db);
     model::insert_events(db, {row});
     tx.commit();

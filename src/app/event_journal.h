@@ -1,9 +1,13 @@
 // The records of reads (get_data's user_log and audit rows) written in batches by persistent
 // processes (issue 13). Each answered read is first appended to this process's journal file
-// (a JSON line; fdatasync'ed when EVENT_JOURNAL_SYNC is on), then the pending rows go to the
-// database in one transaction (multi-row INSERTs) by a flusher thread with its own connection once
-// EVENT_BATCH_ROWS are pending or the oldest is EVENT_BATCH_MS old, and the journal is emptied
-// (or rewritten with the rows that came meanwhile: new file + fsync + rename) after the commit. A process that dies leaves its journal behind, locked by nobody: the next process that
+// (a JSON line: it survives the death of the process; with EVENT_JOURNAL_SYNC on, the flusher
+// thread fdatasyncs the lines appended meanwhile at once, a group sync off the request path, so
+// that a power cut loses no more than it did when each read was committed after its answer), then
+// the pending rows go to the database in one transaction (multi-row INSERTs) by the flusher thread,
+// with its own connection, once EVENT_BATCH_ROWS are pending or the oldest is EVENT_BATCH_MS old;
+// the journal is emptied (or rewritten with the rows that came meanwhile: new file + fsync +
+// rename) after the commit.
+// A process that dies leaves its journal behind, locked by nobody: the next process that
 // starts (any program, same EVENT_JOURNAL_DIR) replays it and removes it. A process killed
 // between the commit and the emptying leaves rows that are replayed again (a duplicate, never a
 // loss). CGI processes (fcgiwrap) do not use it: they write their rows at once.
@@ -75,6 +79,7 @@ private:
     std::condition_variable cv_;
     std::thread thread_;
     bool stop_ = false;
+    bool unsynced_ = false;
 };
 
 // The process's journal (persistent mode), or null: rows are then written at once.
