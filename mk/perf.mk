@@ -2,6 +2,9 @@
 # written in batches through a journal, their tests and benchmarks.
 libvidjil_a_SOURCES += \
 	src/app/event_journal.cpp src/app/event_journal.h \
-	src/model/events_batch.cpp src/model/events_batch.h
-t_unit_unit_tests_SOURCES += t/unit/test_event_journal.cpp
+	src/model/events_batch.cpp src/model/events_batch.h \
+	src/util/sha256.cpp src/util/sha256.h
+t_unit_unit_tests_SOURCES += t/unit/test_event_journal.cpp t/unit/test_sha256.cpp
 EXTRA_DIST += bench/request-cost bench/README-get-data
+# Start-up cost of a process per request (configure.ac: LINK_LDFLAGS, --enable-static-client-libs).
+AM_LDFLAGS += $(LINK_LDFLAGS)
