@@ -194,3 +194,46 @@ def test_pending_reads_are_written_after_the_interval(env):
     finally:
         p.stop()
         shutil.rmtree(journal, ignore_errors=True)
+
+
+def _answer_json(env, text):
+    """get_data's JSON from a FastCGI answer: the body, or the cache entry nginx would send."""
+    import json
+    head, _, body = text.partition("\r\n\r\n")
+    for line in head.split("\r\n"):
+        if line.startswith("X-Accel-Redirect: "):
+            conf = fx.conf_values(env)
+            rel = line.split(": ", 1)[1][len(conf["X_ACCEL_RESULTS"].rstrip("/")) + 1:]
+            from urllib.parse import unquote
+            body = open(os.path.join(conf["DIR_RESULTS"], unquote(rel)), encoding="utf-8").read()
+    return json.loads(body)
+
+
+def test_writes_of_other_processes_are_seen_by_the_next_read(env):
+    # One persistent process answers every read: what another process changed in between (the
+    # patient's information, a new log line of the record, the reader's access) is in the next
+    # answer, never an answer kept from before.
+    ss, cid, uid, cookie, conf, journal = _setup(env)
+    p = Persistent(env, "get_data", conf)
+    try:
+        p.start()
+        q = "sample_set_id=%d&config=%d" % (ss, cid)
+        status, text = p.get("/vidjil/default/get_data", q, cookie)
+        assert status == 200, text[:300]
+        before = _answer_json(env, text)
+        assert before["info"] == "" and before["sample_set_id"] == ss
+        patient = int(env.sql("SELECT id FROM patient WHERE sample_set_id = ?", ss)[0][0])
+        env.sql("UPDATE patient SET info = 'relapse #2' WHERE id = ?", patient)
+        env.sql("INSERT INTO user_log (user_id, created, msg, table_name, record_id) VALUES (?, NOW(), "
+                "'edited elsewhere', 'patient', ?)", uid, patient)
+        status, text = p.get("/vidjil/default/get_data", q, cookie)
+        after = _answer_json(env, text)
+        assert after["info"] == "relapse #2", after["info"]
+        assert [l["message"] for l in after["logs"]][-1:] == ["edited elsewhere"], after["logs"]
+        env.sql("DELETE FROM auth_permission WHERE name = 'access' AND table_name = 'sample_set' AND record_id = ?", ss)
+        status, text = p.get("/vidjil/default/get_data", q, cookie)
+        assert "you do not have permission to consult this sample_set" in text, text[:300]
+        assert "X-Accel-Redirect" not in text
+    finally:
+        p.stop()
+        shutil.rmtree(journal, ignore_errors=True)
