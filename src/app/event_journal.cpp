@@ -143,9 +143,12 @@ std::string EventJournal::encode(const model::EventRow& r) {
     v["r"] = opt(r.record_id);
     v["d"] = r.detail;
     v["m"] = r.log_msg;
-    Json::StreamWriterBuilder w;
-    w["indentation"] = "";
-    w["emitUTF8"] = true;
+    static const Json::StreamWriterBuilder w = [] {
+        Json::StreamWriterBuilder b;
+        b["indentation"] = "";
+        b["emitUTF8"] = true;
+        return b;
+    }();
     return Json::writeString(w, v);  // strings are escaped: no newline inside
 }
 
@@ -182,9 +185,16 @@ bool EventJournal::add(const model::EventRow& row) {
             }
             return false;
         }
+        // The flusher is woken only when it has something new to do: a first pending row (its
+        // timer), a full batch, a first line to sync.
+        bool wake = pending_.empty() || pending_.size() + 1 == opt_.max_rows || (opt_.sync && !unsynced_);
         if (pending_.empty()) oldest_ms_ = now_ms();
         pending_.push_back(row);
-        unsynced_ = opt_.sync;
+        if (opt_.sync && !unsynced_) {
+            unsynced_ = true;
+            unsynced_ms_ = now_ms();
+        }
+        if (!wake) return true;
     }
     cv_.notify_all();
     return true;
@@ -240,12 +250,13 @@ void EventJournal::start(db::ConnectOptions connect) {
 
 void EventJournal::run(db::ConnectOptions connect) {
     db::Connection db(connect);
-    int backoff_ms = 0;
+    int64_t retry_at = 0;  // after a failed write: not before this time
     std::unique_lock<std::mutex> l(m_);
     for (;;) {
-        // Group sync: the lines appended since the last sync reach the disk together, off the
-        // request path (the answer is sent before the line is written anyway).
-        if (unsynced_ && fd_ >= 0) {
+        // Group sync: the lines appended within kSyncMs of the first unsynced one reach the disk
+        // together, off the request path (the answer is sent before the line is written anyway).
+        int64_t sync_in = unsynced_ ? unsynced_ms_ + kSyncMs - now_ms() : -1;
+        if (unsynced_ && fd_ >= 0 && (stop_ || sync_in <= 0)) {
             unsynced_ = false;
             int fd = fd_;  // only this thread replaces fd_
             l.unlock();
@@ -255,9 +266,11 @@ void EventJournal::run(db::ConnectOptions connect) {
         }
         int ms = ms_until_due_locked();
         if (stop_ && pending_.empty()) return;
-        if (!stop_ && (ms != 0 || backoff_ms > 0)) {
-            int wait = backoff_ms > 0 ? backoff_ms : ms;
-            backoff_ms = 0;
+        int64_t retry_in = retry_at - now_ms();
+        if (!stop_ && (ms != 0 || retry_in > 0)) {
+            int64_t wait = ms;
+            if (retry_in > 0 && ms >= 0 && retry_in > wait) wait = retry_in;  // the database is away
+            if (sync_in > 0 && (wait < 0 || sync_in < wait)) wait = sync_in;
             if (wait < 0)
                 cv_.wait(l);
             else
@@ -270,7 +283,7 @@ void EventJournal::run(db::ConnectOptions connect) {
         } catch (const std::exception& e) {
             log::error(std::string("event journal: the pending read records could not be written yet (kept in ") + path_ +
                        "): " + e.what());
-            backoff_ms = 2000;
+            retry_at = now_ms() + 2000;
             l.lock();
             if (stop_) return;  // the journal stays: the next process replays it
             continue;

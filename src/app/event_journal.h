@@ -1,8 +1,8 @@
 // The records of reads (get_data's user_log and audit rows) written in batches by persistent
 // processes (issue 13). Each answered read is first appended to this process's journal file
 // (a JSON line: it survives the death of the process; with EVENT_JOURNAL_SYNC on, the flusher
-// thread fdatasyncs the lines appended meanwhile at once, a group sync off the request path, so
-// that a power cut loses no more than it did when each read was committed after its answer), then
+// thread fdatasyncs the lines of the last 20 ms together, a group sync off the request path, so
+// that a power cut loses about what it did when each read was committed after its answer), then
 // the pending rows go to the database in one transaction (multi-row INSERTs) by the flusher thread,
 // with its own connection, once EVENT_BATCH_ROWS are pending or the oldest is EVENT_BATCH_MS old;
 // the journal is emptied (or rewritten with the rows that came meanwhile: new file + fsync +
@@ -80,6 +80,8 @@ private:
     std::thread thread_;
     bool stop_ = false;
     bool unsynced_ = false;
+    int64_t unsynced_ms_ = 0;
+    static constexpr int64_t kSyncMs = 20;
 };
 
 // The process's journal (persistent mode), or null: rows are then written at once.
