@@ -16,6 +16,7 @@
 #include <ctime>
 #include <set>
 
+#include "app/event_journal.h"
 #include "http/origin.h"
 #include "model/events.h"
 #include "model/metrics.h"
@@ -687,6 +688,25 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
             run_after_sent(r, db.get());
         }
         return 0;
+    }
+    // Persistent processes record reads in batches through a journal (see event_journal.h);
+    // the journals of processes that died are written first.
+    std::unique_ptr<EventJournal> journal;
+    if (cfg) {
+        journal = std::make_unique<EventJournal>(EventJournal::options_from(*cfg));
+        const bool batched = cfg->get_int("EVENT_BATCH_ROWS", 64) > 0;  // 0: every read written at once
+        try {
+            if (batched && !journal->open()) journal.reset();
+            if (journal) journal->replay_orphans(*db);
+        } catch (const std::exception& e) {
+            log::error(std::string("event journal: ") + e.what());
+        }
+        if (journal && batched) {
+            set_event_journal(journal.get());
+            journal->start(db::ConnectOptions::from_config(*cfg));
+        } else {
+            journal.reset();
+        }
     }
     FCGX_Init();
     FCGX_Request request;

@@ -6,6 +6,7 @@
 
 #include <ctime>
 
+#include "app/event_journal.h"
 #include "endpoints/analyses.h"
 #include "jobs/paths.h"
 #include "jobs/result_cache.h"
@@ -216,12 +217,20 @@ Response get_data(Context& c) {
     // The read is recorded once the answer is on its way: the clinician does not wait for the
     // log flush of these two rows (get_data is the web client's hot path). A failure is written
     // to the server log with who read what, so the trail is never silently lost.
-    auto record = [&db = c.db, uid = c.user_id(), imp = c.impersonator(), ip = c.client_ip(), set_id = *ss, config_id] {
+    // Persistent processes write it in a batch with other reads (app/event_journal.h).
+    model::EventRow event;
+    event.time = c.now;
+    event.user_id = c.user_id();
+    event.impersonator_id = c.impersonator();
+    event.client_ip = c.client_ip();
+    event.action = "get_data";
+    event.table_name = "sample_set";
+    event.record_id = *ss;
+    event.detail = "config " + std::to_string(config_id);
+    event.log_msg = "load sample";
+    auto record = [&db = c.db, event, uid = c.user_id(), ip = c.client_ip(), set_id = *ss, config_id] {
         try {
-            db::Transaction tx(db);
-            model::user_log(db, uid, "load sample", "sample_set", set_id);
-            model::audit(db, uid, imp, ip, "get_data", "sample_set", set_id, "config " + std::to_string(config_id));
-            tx.commit();
+            app::record_event(db, event);
         } catch (const std::exception& e) {
             log::error("get_data: the read of set " + std::to_string(set_id) + " (config " + std::to_string(config_id) +
                        ") by user " + std::to_string(uid) + " from " + ip + " could not be recorded: " + e.what());

@@ -1,15 +1,30 @@
 // Implementation of template rendering (see template.h).
 #include "render/template.h"
 
+#include <map>
+#include <memory>
 #include <stdexcept>
 
 namespace vidjil::render {
+
+namespace {
+
+// Parsed templates, kept by the process: parsing was most of a page's cost in a persistent
+// process (issue 13). A template whose rendering failed is parsed again next time.
+kainjow::mustache::mustache& parsed(const std::string& name, const std::string& text) {
+    static std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> cache;
+    auto& slot = cache[name];
+    if (!slot || !slot->is_valid()) slot = std::make_unique<kainjow::mustache::mustache>(text);
+    return *slot;
+}
+
+}  // namespace
 
 std::string render(const std::string& name, const Data& data) {
     const auto& all = templates();
     auto it = all.find(name);
     if (it == all.end()) throw std::runtime_error("unknown template " + name);
-    kainjow::mustache::mustache tmpl(it->second);
+    kainjow::mustache::mustache& tmpl = parsed(name, it->second);
     if (!tmpl.is_valid()) throw std::runtime_error("template " + name + ": " + tmpl.error_message());
     if (it->second.find("{{>") == std::string::npos) return tmpl.render(data);
     // templates/partials/<p>.html are the partials: {{> partials/<p>}} (names with a '/' never

@@ -9,6 +9,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "util/sha256.h"
+
 namespace vidjil::text {
 
 std::string trim(std::string_view s) {
@@ -156,11 +158,9 @@ std::string hex(const unsigned char* data, size_t len) {
 }
 
 std::string sha256_hex(std::string_view data) {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr))
-        throw std::runtime_error("sha256 failed");
-    return hex(md, len);
+    unsigned char md[32];
+    sha256::digest(data.data(), data.size(), md);  // not EVP: see util/sha256.h
+    return hex(md, sizeof md);
 }
 
 std::string random_hex(size_t bytes) {
