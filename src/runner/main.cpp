@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string>
 
+#include "db/schema_check.h"
 #include "runner/runner.h"
 #include "util/log.h"
 
@@ -38,6 +39,8 @@ int main(int argc, char** argv) {
         else return usage(2);
     }
     try {
+        // Not configured yet (one information line, status 0), or a schema older than this binary.
+        if (int status = db::runner_preflight(opt.watch); status >= 0) return status;
         Config cfg = Config::load();
         runner::Runner r(cfg, opt);
         return r.run();
