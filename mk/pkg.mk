@@ -24,4 +24,4 @@ src/db/schema_level.h: pkg-schema-level-force
 .PHONY: pkg-schema-level-force
 
 t_unit_unit_tests_SOURCES += t/unit/test_schema_check.cpp
-EXTRA_DIST += t/package-test
+EXTRA_DIST += t/package-test t/package
