@@ -17,6 +17,7 @@
 #include <set>
 
 #include "app/event_journal.h"
+#include "db/schema_check.h"
 #include "http/origin.h"
 #include "model/events.h"
 #include "model/metrics.h"
@@ -353,6 +354,13 @@ Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& ro
     ctx.now = time(nullptr);
     if (route->needs_db) {
         db.ensure();
+        // Never half-serve a schema older than this binary (asked once per process while it is fine).
+        if (!db::process_schema_gate().current(db, ctx.now)) {
+            Response r = Response::error(db::kSchemaTooOld, 503);
+            r.set_header("Retry-After", "30");
+            add_cors(r, origins, origin, true);
+            return r;
+        }
         auto token = req.cookies.find("vidjil_session");
         if (token != req.cookies.end() && !token->second.empty()) {
             ctx.session = auth::load_session(db, ctx.session_policy(), token->second, ctx.now);

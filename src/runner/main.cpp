@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string>
 
+#include "db/schema_check.h"
 #include "runner/runner.h"
 #include "runner/slurm.h"
 #include "util/log.h"
@@ -48,6 +49,8 @@ int main(int argc, char** argv) {
     }
     try {
         if (!slurm_script.empty()) return runner::run_slurm_script(slurm_script);
+        // Not configured yet (one information line, status 0), or a schema older than this binary.
+        if (int status = db::runner_preflight(opt.watch); status >= 0) return status;
         Config cfg = Config::load();
         if (run_job > 0) return runner::run_slurm_job(cfg, run_job);
         std::string backend = cfg.get("RUNNER_BACKEND", "local");
