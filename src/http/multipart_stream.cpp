@@ -9,7 +9,7 @@
 namespace vidjil::http {
 
 namespace {
-constexpr size_t kBufferSize = 256 * 1024;
+constexpr size_t kBufferSize = 1024 * 1024;  // 1 MiB reads: fewer calls into the FastCGI stream
 constexpr size_t kMaxPreamble = 65536;
 
 // First complete occurrence of `delim` (which starts with '\r') in [p, p + n). memchr for the
