@@ -29,10 +29,6 @@ namespace {
 
 constexpr size_t kHeadBytes = 65536;       // what content sniffing looks at
 constexpr int64_t kFormOverhead = 1 << 20;  // multipart headers and small fields around the file
-// Every kWritebackStep bytes received, the kernel is asked to start writing them to disk (and
-// the step before is waited for): the disk works while the rest of the body arrives, the final
-// fsync has little left to do, and gigabytes of dirty pages never pile up in memory.
-constexpr int64_t kWritebackStep = int64_t(8) << 20;
 
 struct UploadError : std::runtime_error {
     int status;
@@ -71,7 +67,6 @@ public:
             if (n < 0) throw UploadError(507, std::string("The server could not store the file: ") + std::strerror(errno));
             data.remove_prefix(static_cast<size_t>(n));
         }
-        writeback();
     }
     void finish() {
         unsigned char digest[EVP_MAX_MD_SIZE];
@@ -96,16 +91,6 @@ public:
     const std::string& sha256() const { return sha256_; }
 
 private:
-    // Errors are left to the final fsync, which reports them.
-    void writeback() {
-        while (size_ - started_ >= kWritebackStep) {
-            ::sync_file_range(fd_, started_, kWritebackStep, SYNC_FILE_RANGE_WRITE);
-            if (started_ >= kWritebackStep)
-                ::sync_file_range(fd_, started_ - kWritebackStep, kWritebackStep,
-                                  SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
-            started_ += kWritebackStep;
-        }
-    }
     struct MdFree {
         void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
     };
@@ -113,7 +98,6 @@ private:
     int fd_ = -1;
     bool kept_ = false;
     int64_t size_ = 0;
-    int64_t started_ = 0;  // bytes whose writeback was started
     std::unique_ptr<EVP_MD_CTX, MdFree> md_;
 };
 
