@@ -10,6 +10,8 @@ using namespace sets;
 namespace {
 
 constexpr int64_t kStep = 50;
+// LIST_TOTALS_MAX_SETS: the footer counts the files of at most this many listed sets.
+constexpr int64_t kTotalsMaxSets = 2000;
 
 std::string type_label(const std::string& type) {
     return type == "patient" ? "patients" : type == "run" ? "runs" : "sets";
@@ -159,9 +161,12 @@ Response all_page(Context& c, const model::SetListQuery& q, std::vector<model::S
     Json::Value list(Json::arrayValue);
     for (const auto& r : rows) list.append(html_row(r, anon.count(r.set.id) > 0, admin.count(r.set.id) > 0, show_groups));
     d["rows"] = list;
-    model::SetListTotals t = model::list_totals(c.db, q, total, rows);
-    d["totals"] = std::to_string(t.sets) + " " + type_label(q.type) + ", " + std::to_string(t.files) + " files (" +
-                        format_size(t.size) + ")";
+    int64_t max_sets = c.cfg.get_int("LIST_TOTALS_MAX_SETS", kTotalsMaxSets);
+    model::SetListTotals t = model::list_totals(c.db, q, total, rows, max_sets);
+    d["totals"] = std::to_string(t.sets) + " " + type_label(q.type) + ", " +
+                  (t.files_counted ? std::to_string(t.files) + " files (" + format_size(t.size) + ")"
+                                   : "files counted up to " + std::to_string(max_sets) + " " + type_label(q.type) +
+                                         ": filter the list to count them");
     std::string sort = q.sort.empty() ? "" : ", 'sort': " + render::js_string(q.sort) + (q.reverse ? ", 'reverse': true" : "");
     d["has_prev"] = page > 0;
     d["prev_onclick"] = call_all(type_js, filter_js, ", 'page': " + std::to_string(page - 1) + sort);

@@ -1,6 +1,7 @@
 // Streaming multipart/form-data reader (see multipart_stream.h).
 #include "http/multipart_stream.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "http/request.h"
@@ -9,8 +10,9 @@
 namespace vidjil::http {
 
 namespace {
-constexpr size_t kBufferSize = 256 * 1024;
+constexpr size_t kBufferSize = 1024 * 1024;  // 1 MiB reads: fewer calls into the FastCGI stream
 constexpr size_t kMaxPreamble = 65536;
+constexpr size_t kFirstRead = 64 * 1024;
 
 // First complete occurrence of `delim` (which starts with '\r') in [p, p + n). memchr for the
 // '\r' is far faster than memmem on sequence data, which has few or no CR bytes.
@@ -28,7 +30,7 @@ const char* find_delim(const char* p, size_t n, const std::string& delim) {
 }  // namespace
 
 MultipartReader::MultipartReader(Source source, const std::string& boundary, Limits limits)
-    : source_(std::move(source)), limits_(limits), buf_(kBufferSize) {
+    : source_(std::move(source)), limits_(limits), buf_(kBufferSize), next_read_(kFirstRead) {
     if (boundary.empty()) throw BadRequest("Malformed form: the multipart boundary is missing.");
     if (boundary.size() > 200) throw BadRequest("Malformed form: the multipart boundary is too long.");
     for (char c : boundary)
@@ -56,7 +58,12 @@ bool MultipartReader::fill() {
     if (eof_) return false;
     compact();
     if (end_ == buf_.size()) throw BadRequest("Malformed form: a part header is too large.");
-    size_t n = source_(buf_.data() + end_, buf_.size() - end_);
+    // The first reads are small and grow to the whole buffer: a source that blocks until it has
+    // all it was asked for (FCGX_GetStr) hands over the form fields and the start of the file
+    // at once, then the body streams in 1 MiB reads.
+    size_t want = std::min(buf_.size() - end_, next_read_);
+    next_read_ = std::min(next_read_ * 2, buf_.size());
+    size_t n = source_(buf_.data() + end_, want);
     if (n == 0) {
         eof_ = true;
         return false;

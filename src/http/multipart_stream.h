@@ -50,6 +50,7 @@ private:
     Limits limits_;
     std::vector<char> buf_;
     size_t start_ = 0, end_ = 0;
+    size_t next_read_;           // size of the next read from the source (grows to buf_.size())
     bool eof_ = false;
     bool in_part_ = false;       // between a part's headers and its closing delimiter
     bool done_ = false;          // the closing delimiter was seen

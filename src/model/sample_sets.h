@@ -66,9 +66,12 @@ struct SetListRow {
 std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery& q, int64_t* total = nullptr);
 struct SetListTotals {
     int64_t sets = 0, files = 0, size = 0;
+    bool files_counted = true;  // false: more than max_sets sets, files and size not counted
 };
-// Files and bytes of the `sets` matching sets, `page` being the listed page of them.
-SetListTotals list_totals(db::Connection& db, const SetListQuery& q, int64_t sets, const std::vector<SetListRow>& page);
+// Files and bytes of the `sets` matching sets, `page` being the listed page of them; not
+// counted (files_counted false) when sets > max_sets (max_sets < 0: no bound).
+SetListTotals list_totals(db::Connection& db, const SetListQuery& q, int64_t sets, const std::vector<SetListRow>& page,
+                          int64_t max_sets = -1);
 // Next (direction 1) or previous (-1) set id of the same type visible under `q`.
 std::optional<int64_t> neighbour_set(db::Connection& db, const SetListQuery& q, int64_t from, int direction);
 
