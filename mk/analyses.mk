@@ -5,7 +5,7 @@
 libvidjil_a_SOURCES += \
 	src/jobs/status.h src/jobs/command.cpp src/jobs/command.h src/jobs/paths.cpp src/jobs/paths.h \
 	src/jobs/fuse_set.cpp src/jobs/fuse_set.h src/jobs/result_cache.cpp src/jobs/result_cache.h \
-	src/jobs/fuse_scripts.cpp src/jobs/fuse_scripts.h src/jobs/spawn.cpp src/jobs/spawn.h \
+	src/jobs/fuse_scripts.cpp src/jobs/fuse_scripts.h src/jobs/spawn.cpp src/jobs/spawn.h src/jobs/hosts.cpp src/jobs/hosts.h \
 	src/vidjil/json_spans.cpp src/vidjil/json_spans.h src/vidjil/inject.cpp src/vidjil/inject.h \
 	src/model/jobs.cpp src/model/jobs.h src/model/results.cpp src/model/results.h \
 	src/model/analyses.cpp src/model/analyses.h src/model/configs.cpp src/model/configs.h \

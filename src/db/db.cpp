@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstring>
 #include <random>
@@ -365,6 +366,13 @@ void sleep_before_retry(const RetryPolicy& p, int attempt) {
     thread_local std::mt19937 rng{std::random_device{}()};
     std::uniform_int_distribution<int64_t> d(cap / 2, cap);
     std::this_thread::sleep_for(std::chrono::milliseconds(d(rng)));
+}
+
+bool is_plain_identifier(const std::string& s) {
+    if (s.empty() || s.size() > 64) return false;
+    for (char c : s)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+    return true;
 }
 
 }  // namespace vidjil::db

@@ -199,6 +199,10 @@ auto with_retry(Connection& c, F&& work) -> decltype(work()) {
     }
 }
 
+// A name that may be written into SQL as an identifier (table or column names read from the
+// catalogue or a file are checked with it even after a whitelist): [A-Za-z0-9_]{1,64}.
+bool is_plain_identifier(const std::string& s);
+
 // "T"/"F" booleans of the original schema.
 inline const char* tf(bool b) { return b ? "T" : "F"; }
 

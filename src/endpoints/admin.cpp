@@ -3,7 +3,7 @@
 
 #include <ctime>
 
-#include "jobs/paths.h"
+#include "jobs/hosts.h"
 #include "model/groups.h"
 #include "model/monitor.h"
 #include "model/runner_hosts.h"

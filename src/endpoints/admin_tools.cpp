@@ -11,7 +11,7 @@
 #include <ctime>
 
 #include "endpoints/routes.h"
-#include "jobs/paths.h"
+#include "jobs/hosts.h"
 #include "model/jobs.h"
 #include "model/runner_hosts.h"
 #include "util/log.h"

@@ -3,7 +3,6 @@
 
 #include <sys/statvfs.h>
 
-#include <algorithm>
 #include <climits>
 #include <cstdio>
 #include <cstdlib>
@@ -64,10 +63,6 @@ std::optional<std::string> path_inside(const std::string& root, const std::strin
     std::string r = real_root, f = real_file;
     if (f.size() <= r.size() || f.compare(0, r.size(), r) != 0 || f[r.size()] != '/') return std::nullopt;
     return full;
-}
-
-int64_t heartbeat_timeout(const Config& cfg) {
-    return std::max<int64_t>(1, cfg.get_int("RUNNER_HEARTBEAT_TIMEOUT", cfg.get_int("RUNNER_STALE_AFTER", 120)));
 }
 
 }  // namespace vidjil::jobs

@@ -12,9 +12,6 @@ class Config;
 namespace vidjil::jobs {
 
 // DIR_RESULTS, DIR_SEQUENCES (no trailing slash).
-// Seconds without a heartbeat after which a runner host counts as dead (RUNNER_HEARTBEAT_TIMEOUT,
-// formerly RUNNER_STALE_AFTER, default 120): its RUNNING jobs are taken over.
-int64_t heartbeat_timeout(const Config& cfg);
 std::string results_dir(const Config& cfg);
 std::string sequences_dir(const Config& cfg);
 // DIR_WORK (default DIR_RESULTS/work): work directories of jobs, as the original's

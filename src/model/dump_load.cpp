@@ -1,19 +1,7 @@
 // SQL of the dump import (see dump_load.h).
 #include "model/dump_load.h"
 
-#include <cctype>
-
 namespace vidjil::model {
-
-namespace {
-// Names the catalogue gave us are still checked before they are written into SQL.
-bool plain_identifier(const std::string& s) {
-    if (s.empty() || s.size() > 64) return false;
-    for (char c : s)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-    return true;
-}
-}  // namespace
 
 std::vector<std::string> database_tables(db::Connection& db) {
     std::vector<std::string> out;
@@ -24,7 +12,7 @@ std::vector<std::string> database_tables(db::Connection& db) {
 }
 
 bool table_has_rows(db::Connection& db, const std::string& table) {
-    if (!plain_identifier(table)) throw db::Error("unexpected table name");
+    if (!db::is_plain_identifier(table)) throw db::Error("unexpected table name");
     return db.query_one("SELECT 1 FROM `" + table + "` LIMIT 1").has_value();
 }
 
@@ -40,11 +28,11 @@ std::set<std::string> table_columns(db::Connection& db, const std::string& table
 void insert_rows(db::Connection& db, const std::string& table, const std::vector<std::string>& columns,
                  const std::vector<std::vector<std::optional<std::string>>>& rows) {
     if (rows.empty()) return;
-    if (!plain_identifier(table)) throw db::Error("unexpected table name");
+    if (!db::is_plain_identifier(table)) throw db::Error("unexpected table name");
     std::string sql = "INSERT INTO `" + table + "` (";
     std::string one = "(";
     for (size_t i = 0; i < columns.size(); ++i) {
-        if (!plain_identifier(columns[i])) throw db::Error("unexpected column name");
+        if (!db::is_plain_identifier(columns[i])) throw db::Error("unexpected column name");
         sql += (i ? ", `" : "`") + columns[i] + "`";
         one += i ? ", ?" : "?";
     }

@@ -1,26 +1,18 @@
 // SQL of the migrator (see migrator_rows.h).
 #include "model/migrator_rows.h"
 
-#include <cctype>
-
 #include "model/acl.h"
 
 namespace vidjil::model {
 
 namespace {
-bool plain_identifier(const std::string& s) {
-    if (s.empty() || s.size() > 64) return false;
-    for (char c : s)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-    return true;
-}
 
 void check_table(const std::string& table) {
     if (!migrator_table(table)) throw db::Error("unexpected table name " + table);
 }
 
 void check_column(db::Connection& db, const std::string& table, const std::string& column) {
-    if (!plain_identifier(column) || !columns_of(db, table).count(column)) throw db::Error("unexpected column " + column);
+    if (!db::is_plain_identifier(column) || !columns_of(db, table).count(column)) throw db::Error("unexpected column " + column);
 }
 }  // namespace
 
@@ -82,7 +74,7 @@ int64_t insert_one(db::Connection& db, const std::string& table, const std::vect
     std::string sql = "INSERT INTO `" + table + "` (", qs;
     db::Params p;
     for (size_t i = 0; i < columns.size(); ++i) {
-        if (!plain_identifier(columns[i]) || !known.count(columns[i])) throw db::Error("unexpected column " + columns[i]);
+        if (!db::is_plain_identifier(columns[i]) || !known.count(columns[i])) throw db::Error("unexpected column " + columns[i]);
         sql += (i ? ", `" : "`") + columns[i] + "`";
         qs += i ? ", ?" : "?";
         p.emplace_back(values.at(i));

@@ -13,8 +13,10 @@ using jobs::remove_tree;
 using jobs::signal_group;
 using jobs::spawn;
 
-// True when `pid` is a live vidjil-runner process of this host.
-bool is_live_runner(long pid);
+using jobs::is_live_runner;
+
+// Seconds of a monotonic clock (time between two points of the runner's loops).
+double monotonic();
 
 // Appends a line to a log file descriptor (the runner's own lines start with "# ").
 void log_line(int fd, const std::string& line);

@@ -14,6 +14,7 @@
 #include <ctime>
 #include <thread>
 
+#include "jobs/hosts.h"
 #include "jobs/paths.h"
 #include "jobs/result_cache.h"
 #include "jobs/status.h"
@@ -26,15 +27,6 @@ namespace vidjil::runner {
 
 namespace {
 
-double monotonic() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-std::string host_name() {
-    char buf[256] = {};
-    if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
-    return buf;
-}
 
 int default_max_jobs() {
     long cores = ::sysconf(_SC_NPROCESSORS_ONLN);
@@ -115,7 +107,7 @@ std::string Execution::prepare_sandbox(const std::string& dir, std::vector<std::
 
 Runner::Runner(const Config& cfg, Options options)
     : cfg_(cfg), opt_(std::move(options)), db_(db::ConnectOptions::from_config(cfg)), ctx_{cfg_, db_, "", 0, {}, ""} {
-    ctx_.host = !opt_.host.empty() ? opt_.host : cfg.get("RUNNER_HOST", host_name());
+    ctx_.host = jobs::runner_host(cfg, opt_.host);
     ctx_.pid = static_cast<int>(::getpid());
     max_jobs_ = opt_.max_jobs > 0 ? opt_.max_jobs : static_cast<int>(cfg.get_int("RUNNER_MAX_JOBS", default_max_jobs()));
     if (max_jobs_ < 1) max_jobs_ = 1;

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "jobs/command.h"
+#include "jobs/hosts.h"
 #include "jobs/paths.h"
 #include "jobs/status.h"
 #include "model/jobs.h"
@@ -39,15 +40,6 @@ namespace vidjil::runner {
 
 namespace {
 
-double monotonic() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
-
-std::string host_name() {
-    char buf[256] = {};
-    if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
-    return buf;
-}
 
 // A command of vidjil.conf, or the one found in PATH.
 std::string find_command(const Config& cfg, const std::string& key, const std::string& name) {
@@ -324,7 +316,7 @@ class Head {
 public:
     Head(const Config& cfg, const Options& opt)
         : cfg_(cfg), opt_(opt), s_(slurm_settings(cfg)), db_(db::ConnectOptions::from_config(cfg)) {
-        host_ = !opt.host.empty() ? opt.host : cfg.get("RUNNER_HOST", host_name());
+        host_ = jobs::runner_host(cfg, opt.host);
         pid_ = static_cast<int>(::getpid());
         if (opt.poll > 0) s_.poll = opt.poll;
     }
@@ -620,7 +612,7 @@ int run_slurm_job(const Config& cfg, int64_t task_id) {
         return 2;
     }
     const char* node = std::getenv("SLURMD_NODENAME");
-    std::string host = node && *node ? node : host_name();
+    std::string host = node && *node ? node : jobs::machine_name();
     int pid = static_cast<int>(::getpid());
     sigset_t set;
     sigemptyset(&set);

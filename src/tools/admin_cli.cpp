@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "auth/password.h"
+#include "jobs/hosts.h"
 #include "jobs/paths.h"
 #include "jobs/status.h"
 #include "model/accounts.h"
@@ -35,6 +36,15 @@
 #include "util/text.h"
 
 namespace vidjil::tools {
+
+std::string read_password() {
+    const char* env = std::getenv("VIDJIL_ADMIN_PASSWORD");
+    if (env && *env) return env;
+    if (isatty(0)) std::cerr << "Password: ";
+    std::string pw;
+    std::getline(std::cin, pw);
+    return pw;
+}
 
 const char* admin_cli_usage() {
     return "  user add EMAIL [--first F] [--last L] [--admin] [--group G]...\n"
@@ -128,15 +138,6 @@ model::GroupRow group_or_fail(db::Connection& db, const std::string& name) {
     if (auto id = text::parse_int(name))
         if (auto row = model::group_row(db, *id)) return *row;
     throw std::runtime_error("no group named " + name);
-}
-
-std::string read_password() {
-    const char* env = std::getenv("VIDJIL_ADMIN_PASSWORD");
-    if (env && *env) return env;
-    if (isatty(0)) std::cerr << "Password: ";
-    std::string pw;
-    std::getline(std::cin, pw);
-    return pw;
 }
 
 std::string account_state(const std::string& token) {
@@ -334,29 +335,12 @@ int group_member(db::Connection& db, const Args& a, std::ostream& out) {
 
 // --- jobs -------------------------------------------------------------------------------------
 
-std::string local_host(const Config& cfg) {
-    char buf[256] = {};
-    std::string h = ::gethostname(buf, sizeof buf - 1) == 0 ? buf : "localhost";
-    return cfg.get("RUNNER_HOST", h);
-}
-
-// A vidjil-runner process (the runner's own test, runner/child.cpp): a recycled pid belongs to
-// another program, and then the runner that held the job is gone.
-bool runner_alive(int64_t pid) {
-    if (pid <= 0) return false;
-    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM) return false;
-    std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
-    std::string name;
-    std::getline(comm, name);
-    return name == "vidjil-runner";
-}
-
 // Why a RUNNING job is stuck ("" = its runner is alive), as the runner's own recovery judges:
 // on this host, its runner process is gone; elsewhere, no heartbeat for RUNNER_HEARTBEAT_TIMEOUT s.
 std::string stuck_reason(const Config& cfg, const model::JobListRow& j, int64_t now) {
     if (!j.tracked) return "queued by the original server's scheduler, not by vidjil-runner";
     int64_t stale = jobs::heartbeat_timeout(cfg);
-    if (j.host == local_host(cfg) && j.pid && !runner_alive(*j.pid))
+    if (j.host == jobs::runner_host(cfg) && j.pid && !jobs::is_live_runner(*j.pid))
         return "its runner (pid " + std::to_string(*j.pid) + " on " + j.host + ") is gone";
     if (!j.heartbeat) return "no heartbeat from the runner on " + j.host;
     if (now - *j.heartbeat > stale)
@@ -452,7 +436,7 @@ int jobs_cmd(db::Connection& db, const Config& cfg, const Args& a, std::ostream&
     out << "job " << id << " cancelled (was " << j.status << ")";
     if (j.status == jobs::RUNNING) {
         // The program leads its own process group (jobs::spawn): the whole group is signalled.
-        if (j.host == local_host(cfg) && j.child_pid && *j.child_pid > 0 &&
+        if (j.host == jobs::runner_host(cfg) && j.child_pid && *j.child_pid > 0 &&
             ::kill(-static_cast<pid_t>(*j.child_pid), SIGTERM) == 0) {
             out << "; its program (pid " << *j.child_pid << ") was sent SIGTERM";
         } else {

@@ -4,6 +4,7 @@
 // Errors a person must read (unknown e-mail, ...) are thrown as std::runtime_error (exit 1).
 #pragma once
 #include <ostream>
+#include <string>
 
 #include "config.h"
 #include "db/db.h"
@@ -15,6 +16,9 @@ int cmd_group(db::Connection& db, const Config& cfg, int argc, char** argv, std:
 int cmd_jobs(db::Connection& db, const Config& cfg, int argc, char** argv, std::ostream& out);
 int cmd_check(db::Connection& db, const Config& cfg, int argc, char** argv, std::ostream& out);
 int cmd_audit(db::Connection& db, const Config& cfg, int argc, char** argv, std::ostream& out);
+
+// A password from $VIDJIL_ADMIN_PASSWORD, else one line of standard input (prompting on a tty).
+std::string read_password();
 
 // The lines of usage() for these commands.
 const char* admin_cli_usage();

@@ -132,19 +132,12 @@ struct FileEntry {
 void walk(const std::string& root, const std::string& rel, const std::string& prefix, const std::set<std::string>& skip,
           time_t since, std::vector<FileEntry>& out) {
     std::string dir = rel.empty() ? root : root + "/" + rel;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) {
+    auto names = fs::list_dir(dir);
+    if (!names) {
         if (errno == ENOENT && rel.empty()) return;
         throw std::runtime_error("cannot read the directory " + dir + ": " + std::strerror(errno));
     }
-    std::vector<std::string> names;
-    while (struct dirent* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") names.push_back(n);
-    }
-    ::closedir(d);
-    std::sort(names.begin(), names.end());
-    for (const std::string& n : names) {
+    for (const std::string& n : *names) {
         std::string r = rel.empty() ? n : rel + "/" + n;
         std::string full = root + "/" + r;
         if (skip.count(full)) continue;

@@ -81,16 +81,9 @@ std::string six(int64_t id) {
 // Regular files of a directory tree, as paths relative to it.
 void list_tree(const std::string& root, const std::string& rel, std::vector<std::string>& out) {
     std::string dir = rel.empty() ? root : root + "/" + rel;
-    DIR* d = ::opendir(dir.c_str());
-    if (!d) return;
-    std::vector<std::string> names;
-    while (struct dirent* e = ::readdir(d)) {
-        std::string n = e->d_name;
-        if (n != "." && n != "..") names.push_back(n);
-    }
-    ::closedir(d);
-    std::sort(names.begin(), names.end());
-    for (const std::string& n : names) {
+    auto names = fs::list_dir(dir);
+    if (!names) return;
+    for (const std::string& n : *names) {
         std::string r = rel.empty() ? n : rel + "/" + n;
         struct stat st {};
         if (::lstat((root + "/" + r).c_str(), &st) != 0) continue;

@@ -64,15 +64,6 @@ static int usage() {
     return 2;
 }
 
-static std::string read_password() {
-    const char* env = std::getenv("VIDJIL_ADMIN_PASSWORD");
-    if (env && *env) return env;
-    if (isatty(0)) std::cerr << "Password: ";
-    std::string pw;
-    std::getline(std::cin, pw);
-    return pw;
-}
-
 static int run(int argc, char** argv) {
     if (argc < 2) return usage();
     std::string cmd = argv[1];
@@ -120,7 +111,7 @@ static int run(int argc, char** argv) {
     std::string email = text::to_lower(argv[2]);
     if (cmd == "init-db") {
         if (!text::is_email(email)) throw std::runtime_error("not an e-mail address: " + email);
-        std::string pw = read_password();
+        std::string pw = tools::read_password();
         if (auto p = auth::password_problem(pw, password_policy, email); !p.empty()) throw std::runtime_error(p);
         if (!model::init_database(db, email, auth::hash_password(pw), public_role)) {
             std::cout << "the database already has users: nothing done\n";
@@ -137,7 +128,7 @@ static int run(int argc, char** argv) {
     if (cmd == "set-password") {
         auto u = model::user_by_email(db, email);
         if (!u) throw std::runtime_error("no user with e-mail " + email);
-        std::string pw = read_password();
+        std::string pw = tools::read_password();
         if (auto p = auth::password_problem(pw, password_policy, email); !p.empty()) throw std::runtime_error(p);
         model::update_password(db, u->id, auth::hash_password(pw));
         model::delete_user_sessions(db, u->id);

@@ -1,6 +1,9 @@
 // Implementation of the file-system helpers (see fs.h).
 #include "util/fs.h"
 
+#include <dirent.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -101,6 +104,21 @@ void mkdirs(const std::string& path, int mode) {
     mkdirs(dirname(path), mode);
     if (::mkdir(path.c_str(), static_cast<mode_t>(mode)) != 0 && errno != EEXIST)
         throw sys_error("cannot create directory", path);
+}
+
+std::optional<std::vector<std::string>> list_dir(const std::string& dir) {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return std::nullopt;
+    std::vector<std::string> names;
+    while (struct dirent* e = ::readdir(d)) {
+        std::string n = e->d_name;
+        if (n != "." && n != "..") names.push_back(n);
+    }
+    int saved = errno;
+    ::closedir(d);
+    errno = saved;
+    std::sort(names.begin(), names.end());
+    return names;
 }
 
 }  // namespace vidjil::fs

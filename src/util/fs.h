@@ -1,7 +1,9 @@
 // File-system helpers: durable writes (temp + fsync + rename + fsync of the directory),
 // reading whole small files, creating directories.
 #pragma once
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace vidjil::fs {
 
@@ -13,6 +15,9 @@ bool exists(const std::string& path);
 void mkdirs(const std::string& path, int mode = 0750);
 void fsync_dir(const std::string& dir);
 std::string dirname(const std::string& path);
+// The names of the entries of a directory (no "." and ".."), sorted; nullopt (errno set) when
+// it cannot be opened.
+std::optional<std::vector<std::string>> list_dir(const std::string& dir);
 std::string basename(const std::string& path);
 
 }  // namespace vidjil::fs
