@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "jobs/hosts.h"
 #include "jobs/spawn.h"
 
 namespace vidjil::runner {
