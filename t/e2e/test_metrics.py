@@ -45,7 +45,7 @@ def _admin_cmd(env, conf, *args):
 
 def _metrics_user(env):
     """A metrics account made by `vidjil-admin metrics-user`: (email, password, logged-in client)."""
-    email, pw = env.unique("metrics") + "@lab.test", "Metr1cs-" + env.unique("") + "!"
+    email, pw = env.unique("metrics") + "@lab.test", "Metr1cs-Scrape-7qv!"
     conf = _conf_copy(env, METRICS_USER_EMAIL=email, METRICS_USER_PASSWORD=pw)
     try:
         p = _admin_cmd(env, conf, "metrics-user")
@@ -243,7 +243,7 @@ def test_metrics_user_sees_no_set_and_no_data(env):
 
 def test_metrics_user_command_refuses_an_account_of_another_group(env):
     email, pw, uid = env.new_user()
-    conf = _conf_copy(env, METRICS_USER_EMAIL=email, METRICS_USER_PASSWORD="Metr1cs-" + env.unique("") + "!")
+    conf = _conf_copy(env, METRICS_USER_EMAIL=email, METRICS_USER_PASSWORD="Metr1cs-Scrape-7qv!")
     try:
         p = _admin_cmd(env, conf, "metrics-user")
     finally:
@@ -353,13 +353,13 @@ def test_init_db_creates_the_metrics_user_when_configured(env):
     name = env.unique("metricsinit")
     env.sql("CREATE DATABASE %s CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci" % name)
     env.sql("GRANT ALL PRIVILEGES ON %s.* TO 'vidjil'@'localhost'" % name)
-    email, pw = env.unique("m") + "@lab.test", "Metr1cs-" + env.unique("") + "!"
+    email, pw = env.unique("m") + "@lab.test", "Metr1cs-Scrape-7qv!"
     conf = _conf_copy(env, DB_NAME=name, METRICS_USER_EMAIL=email, METRICS_USER_PASSWORD=pw)
     try:
         assert _admin_cmd(env, conf, "migrate").returncode == 0
         p = subprocess.run([os.path.join(env.builddir, "vidjil-admin"), "init-db", "first@lab.test"], capture_output=True,
                            text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "VIDJIL_CONF": conf,
-                                                        "VIDJIL_ADMIN_PASSWORD": "Adm1n-" + env.unique("") + "!"})
+                                                        "VIDJIL_ADMIN_PASSWORD": "Adm1n-Metrics-Init-4kx!"})
         assert p.returncode == 0 and "metrics user " + email + " created" in p.stdout, (p.stdout, p.stderr)
         rows = env.sql("SELECT u.email, g.role FROM %s.auth_user u JOIN %s.auth_membership m ON m.user_id = u.id "
                        "JOIN %s.auth_group g ON g.id = m.group_id WHERE u.email = ?" % (name, name, name), email)
