@@ -143,7 +143,9 @@ model::SetListQuery visible_sets(Context& c, const std::string& type, const std:
                 (perm.has_permission(action, "sample_set", 0) && perm.has_permission("access", "sample_set", 0));
     if (!q.see_all) {
         q.read_groups = perm.perm_groups(action);
-        if (action == "read") q.public_group = perm.public_group();
+        // §2.4 step 3 (the public group's `read` rows), for members of the public group only:
+        // an account kept out of it on purpose (the metrics account) sees no set at all.
+        if (auto pub = perm.public_group(); action == "read" && pub && perm.groups().count(*pub)) q.public_group = pub;
     }
     q.anon_groups = perm.perm_groups("anon");
     return q;

@@ -119,7 +119,9 @@ std::optional<std::set<int64_t>> Permissions::accessible(const std::string& name
     }
     auto via_parents = model::records_with(db_, "access", table, parents);
     ids.insert(via_parents.begin(), via_parents.end());
-    if (auto pub = public_group()) {
+    // Step 3, the public group's rows, for members of the public group only (every registered
+    // user; not the metrics account, which must see nothing).
+    if (auto pub = public_group(); pub && groups_.count(*pub)) {
         auto pub_ids = model::records_with(db_, name, table, {*pub});
         ids.insert(pub_ids.begin(), pub_ids.end());
     }

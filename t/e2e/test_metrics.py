@@ -226,13 +226,25 @@ def test_metrics_user_sees_no_set_and_no_data(env):
     admin = env.admin()
     listed = admin.get("/vidjil/sample_set/all", query={"type": "patient", "format": "json"}).json()
     assert p1 in [r["sample_set_id"] for r in listed["query"]], "the admin does not see the test set"
-    for kind in ("patient", "run", "generic"):
-        j = m.get("/vidjil/sample_set/all", query={"type": kind, "format": "json"}).json()
-        assert j["query"] == [], (kind, j["query"][:3])
-    a = m.post("/vidjil/default/get_data", query={"sample_set_id": p1, "config": data["config"]})
-    assert a.json()["success"] == "false" and "clones" not in a.text, a
-    a = m.get("/vidjil/sample_set/index", query={"id": p1, "format": "json"})
-    assert a.status in (200, 403) and "M1" not in a.text and '"query"' not in a.text, a
+    # Shared with the public group too (its `read` row and its `access` row, model.md §2.4 step
+    # 3): every user sees it, the metrics account (not a member of public) still does not.
+    pub = int(_one(env, "SELECT id FROM auth_group WHERE role = 'public'"))
+    for name in ("read", "access"):
+        env.sql("INSERT INTO auth_permission (group_id, name, table_name, record_id) VALUES (?, ?, 'sample_set', ?)",
+                pub, name, p1)
+    try:
+        other = fx.login(env, *env.new_user()[:2])
+        seen = other.get("/vidjil/sample_set/all", query={"type": "patient", "format": "json"}).json()
+        assert p1 in [r["sample_set_id"] for r in seen["query"]], "a public set is not listed for a user"
+        for kind in ("patient", "run", "generic"):
+            j = m.get("/vidjil/sample_set/all", query={"type": kind, "format": "json"}).json()
+            assert j["query"] == [], (kind, j["query"][:3])
+        a = m.post("/vidjil/default/get_data", query={"sample_set_id": p1, "config": data["config"]})
+        assert a.json()["success"] == "false" and "clones" not in a.text, a
+        a = m.get("/vidjil/sample_set/index", query={"id": p1, "format": "json"})
+        assert a.status in (200, 403) and "M1" not in a.text and '"query"' not in a.text, a
+    finally:
+        env.sql("DELETE FROM auth_permission WHERE group_id = ? AND table_name = 'sample_set' AND record_id = ?", pub, p1)
     uid = int(_one(env, "SELECT id FROM auth_user WHERE email = ?", email))
     groups = [r[0] for r in env.sql("SELECT g.role FROM auth_membership x JOIN auth_group g ON g.id = x.group_id "
                                     "WHERE x.user_id = ?", uid)]
