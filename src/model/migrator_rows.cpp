@@ -2,6 +2,7 @@
 #include "model/migrator_rows.h"
 
 #include "model/acl.h"
+#include "model/dump_load.h"
 
 namespace vidjil::model {
 
@@ -43,12 +44,7 @@ db::Rows rows_where_in(db::Connection& db, const std::string& table, const std::
 
 std::set<std::string> columns_of(db::Connection& db, const std::string& table) {
     check_table(table);
-    std::set<std::string> out;
-    for (const auto& r : db.query("SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() "
-                                  "AND table_name = ?",
-                                  {table}))
-        out.insert(r.str(0));
-    return out;
+    return table_columns(db, table);
 }
 
 std::set<std::string> integer_columns(db::Connection& db, const std::string& table) {
