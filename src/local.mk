@@ -13,7 +13,7 @@ libvidjil_a_SOURCES += \
 	src/model/accounts.cpp src/model/accounts.h src/model/upload_names.cpp src/model/upload_names.h \
 	src/model/groups.cpp src/model/groups.h src/model/monitor.cpp src/model/monitor.h \
 	src/render/template.cpp src/render/template.h \
-	src/app/app.cpp src/app/app.h \
+	src/app/app.cpp src/app/serve.cpp src/app/app.h \
 	src/endpoints/endpoints.h src/endpoints/auth.cpp src/endpoints/default.cpp src/endpoints/user.cpp \
 	src/endpoints/admin.h src/endpoints/admin.cpp src/endpoints/groups.cpp
 nodist_libvidjil_a_SOURCES = src/render/templates_gen.cpp

@@ -1,12 +1,7 @@
 // Implementation of the request pipeline (see app.h).
 #include "app/app.h"
 
-#include <fcgiapp.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,7 +11,6 @@
 #include <ctime>
 #include <set>
 
-#include "app/event_journal.h"
 #include "db/schema_check.h"
 #include "http/origin.h"
 #include "model/events.h"
@@ -131,8 +125,6 @@ Access Access::object(Check check, std::string param, Refusal refusal, std::stri
     return a;
 }
 
-namespace {
-
 const char* check_name(Check c) {
     switch (c) {
         case Check::None: return "";
@@ -150,8 +142,6 @@ const char* check_name(Check c) {
     }
     return "?";
 }
-
-}  // namespace
 
 std::string Access::describe() const {
     if (check != Check::None) return std::string(check_name(check)) + "(" + param + ")";
@@ -189,17 +179,6 @@ Response not_found(const http::Request* req) {
     return Response::html("<h1>404</h1><p>Not found: this address is not part of the Vidjil server.</p>", 404);
 }
 
-void add_security_headers(Response& r) {
-    r.set_header("X-Content-Type-Options", "nosniff");
-    r.set_header("Referrer-Policy", "same-origin");
-    r.set_header("X-Frame-Options", "DENY");
-    if (r.get_header("Cache-Control").empty()) r.set_header("Cache-Control", "no-store");
-    if (r.get_header("Content-Type").rfind("text/html", 0) == 0)
-        // Pages are fragments injected by the client; opened directly, nothing in them may run.
-        r.set_header("Content-Security-Policy",
-                     "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
-                     "base-uri 'none'; form-action 'self'; sandbox");
-}
 
 void add_cors(Response& r, const http::OriginPolicy& policy, const std::string& origin, bool credentials) {
     if (origin.empty()) return;
@@ -235,15 +214,6 @@ Response login_redirect(const http::Request& req) {
     return Response::redirect("/vidjil/auth/login?next=" + text::url_encode(here));
 }
 
-const char* refusal_name(Refusal r) {
-    switch (r) {
-        case Refusal::AdminOnly: return "admin_only_denied";
-        case Refusal::Error: return "error";
-        case Refusal::Message: return "message";
-        case Refusal::Forbidden: return "forbidden";
-    }
-    return "?";
-}
 
 // The route's declared rule, for a caller who passed the login gate (or a public route).
 bool allowed(Context& c, const Access& a) {
@@ -384,6 +354,28 @@ Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& ro
 
 }  // namespace
 
+void add_security_headers(Response& r) {
+    r.set_header("X-Content-Type-Options", "nosniff");
+    r.set_header("Referrer-Policy", "same-origin");
+    r.set_header("X-Frame-Options", "DENY");
+    if (r.get_header("Cache-Control").empty()) r.set_header("Cache-Control", "no-store");
+    if (r.get_header("Content-Type").rfind("text/html", 0) == 0)
+        // Pages are fragments injected by the client; opened directly, nothing in them may run.
+        r.set_header("Content-Security-Policy",
+                     "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
+                     "base-uri 'none'; form-action 'self'; sandbox");
+}
+
+const char* refusal_name(Refusal r) {
+    switch (r) {
+        case Refusal::AdminOnly: return "admin_only_denied";
+        case Refusal::Error: return "error";
+        case Refusal::Message: return "message";
+        case Refusal::Forbidden: return "forbidden";
+    }
+    return "?";
+}
+
 namespace {
 
 // Counts what the request read of its body, so that the rest can be drained afterwards.
@@ -455,280 +447,6 @@ Response dispatch(const Config& cfg, db::Connection& db, const std::vector<Route
     drain(body, env, cap);
     add_security_headers(r);
     return r;
-}
-
-namespace {
-
-class StdinBody : public BodySource {
-public:
-    size_t read(char* buf, size_t n) override { return fread(buf, 1, n, stdin); }
-};
-
-class FcgiBody : public BodySource {
-public:
-    explicit FcgiBody(FCGX_Stream* in) : in_(in) {}
-    size_t read(char* buf, size_t n) override {
-        int got = FCGX_GetStr(buf, static_cast<int>(n > (1 << 30) ? (1 << 30) : n), in_);
-        return got > 0 ? static_cast<size_t>(got) : 0;
-    }
-
-private:
-    FCGX_Stream* in_;
-};
-
-using Writer = std::function<void(const char*, size_t)>;
-
-// Sends a response; a file named by the internal header kStreamFile is sent in bounded chunks
-// after the headers, whatever its size.
-void write_response(Response& r, bool head_only, const Writer& out) {
-    std::string file = r.get_header(kStreamFile);
-    int fd = -1;
-    if (!file.empty()) {
-        std::vector<std::pair<std::string, std::string>> kept;
-        for (auto& h : r.headers)
-            if (text::to_lower(h.first) != text::to_lower(kStreamFile)) kept.push_back(h);
-        r.headers = kept;
-        fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            log::error("cannot open " + file + " to send it");
-            r = Response::error("The file could not be read on the server.", 404);
-            add_security_headers(r);
-        }
-    }
-    std::string head = r.cgi_head();
-    out(head.data(), head.size());
-    if (fd < 0) {
-        if (!head_only) out(r.body.data(), r.body.size());
-        return;
-    }
-    std::vector<char> buf(256 * 1024);
-    while (!head_only) {
-        ssize_t n = ::read(fd, buf.data(), buf.size());
-        if (n <= 0) break;
-        out(buf.data(), static_cast<size_t>(n));
-    }
-    ::close(fd);
-}
-
-std::map<std::string, std::string> env_map(char** envp) {
-    std::map<std::string, std::string> env;
-    for (char** e = envp; e && *e; ++e) {
-        const char* eq = std::strchr(*e, '=');
-        if (eq) env.emplace(std::string(*e, static_cast<size_t>(eq - *e)), std::string(eq + 1));
-    }
-    return env;
-}
-
-// Runs a response's after_sent tasks; nothing they leave half-done survives.
-void run_after_sent(Response& r, db::Connection* db) {
-    for (auto& task : r.after_sent) {
-        try {
-            task();
-        } catch (const std::exception& e) {
-            log::error(std::string("after the answer: ") + e.what());
-        }
-        try {
-            if (db && db->in_transaction()) db->rollback();
-        } catch (...) {
-        }
-    }
-    r.after_sent.clear();
-}
-
-volatile sig_atomic_t g_stop = 0;
-void on_stop(int) { g_stop = 1; }
-
-// VIDJIL_FCGI_CHILDREN: how many processes answer on the program's socket (persistent mode).
-int children_wanted() {
-    const char* v = std::getenv("VIDJIL_FCGI_CHILDREN");
-    if (!v || !*v) return 1;
-    char* end = nullptr;
-    long n = std::strtol(v, &end, 10);
-    if (*end || n < 1 || n > 256) {
-        log::error(std::string("VIDJIL_FCGI_CHILDREN must be a number from 1 to 256 (not \"") + v + "\"): using 1");
-        return 1;
-    }
-    return static_cast<int>(n);
-}
-
-// Persistent mode with n > 1: this process forks n children that all accept on the listening
-// socket (fd 0), starts a new child when one dies, passes SIGTERM/SIGINT/SIGHUP on to them and
-// returns false once they are gone. Returns true in a child, which then serves requests.
-bool prefork(int n) {
-    struct sigaction sa {};
-    sa.sa_handler = on_stop;
-    sigemptyset(&sa.sa_mask);  // no SA_RESTART: waitpid() returns on a signal
-    for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaction(s, &sa, nullptr);
-    const pid_t parent = getpid();
-    std::set<pid_t> children;
-    auto spawn = [&]() -> bool {
-        pid_t p = fork();
-        if (p == 0) {
-            struct sigaction dfl {};
-            dfl.sa_handler = SIG_DFL;
-            sigemptyset(&dfl.sa_mask);
-            for (int s : {SIGTERM, SIGINT, SIGHUP}) sigaction(s, &dfl, nullptr);
-            prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the supervisor
-            if (getppid() != parent) _exit(0);
-            return true;
-        }
-        if (p > 0)
-            children.insert(p);
-        else
-            log::error(std::string("cannot start a worker process: ") + std::strerror(errno));
-        return false;
-    };
-    for (int i = 0; i < n; ++i)
-        if (spawn()) return true;
-    time_t window = std::time(nullptr);
-    int restarts = 0;
-    while (!g_stop && !children.empty()) {
-        int status = 0;
-        pid_t p = waitpid(-1, &status, 0);
-        if (p < 0) {
-            if (errno == EINTR) continue;
-            break;
-        }
-        children.erase(p);
-        if (g_stop) break;
-        log::error("worker " + std::to_string(p) +
-                   (WIFSIGNALED(status) ? " killed by signal " + std::to_string(WTERMSIG(status))
-                                        : " exited with status " + std::to_string(WEXITSTATUS(status))) +
-                   ": starting another");
-        if (std::time(nullptr) - window > 60) {
-            window = std::time(nullptr);
-            restarts = 0;
-        }
-        if (++restarts > 10) sleep(1);  // a crash loop does not eat the machine
-        if (spawn()) return true;
-    }
-    for (pid_t c : children) kill(c, SIGTERM);
-    while (!children.empty()) {
-        pid_t p = waitpid(-1, nullptr, 0);
-        if (p > 0)
-            children.erase(p);
-        else if (errno != EINTR)
-            break;
-    }
-    return false;
-}
-
-}  // namespace
-
-// VIDJIL_DUMP_ROUTES=1 <program>: the route table as JSON on stdout (tests walk it).
-void dump_routes(const std::string& program, const std::vector<Route>& routes) {
-    Json::Value out(Json::arrayValue);
-    for (const Route& r : routes) {
-        Json::Value v(Json::objectValue);
-        v["program"] = program;
-        v["path"] = r.path;
-        Json::Value m(Json::arrayValue);
-        if (r.methods & GET) m.append("GET");
-        if (r.methods & POST) m.append("POST");
-        v["methods"] = m;
-        // "public", "user", "admin" or "<check>(<param>)"; then how a refusal is answered.
-        v["access"] = r.access.describe();
-        v["level"] = r.access.level == Access::Public ? "public" : r.access.level == Access::Admin ? "admin" : "user";
-        if (r.access.check != Check::None) {
-            v["check"] = check_name(r.access.check);
-            v["check_param"] = r.access.param;
-        }
-        if (r.access.level == Access::Admin || r.access.check != Check::None) {
-            v["refusal"] = refusal_name(r.access.refusal);
-            if (r.access.refusal != Refusal::AdminOnly) v["refusal_message"] = r.access.text;
-        }
-        v["stream_body"] = r.stream_body;
-        Json::Value params(Json::arrayValue);
-        Json::Value types(Json::objectValue);
-        for (const auto& p : r.params) {
-            params.append(p.name);
-            static const char* names[] = {"text", "int", "id", "bool", "email", "date", "json"};
-            types[p.name] = names[static_cast<int>(p.type)];
-        }
-        v["params"] = params;
-        v["param_types"] = types;  // {"id":"id","filter":"text",...}: tests build plausible requests
-        out.append(v);
-    }
-    Json::StreamWriterBuilder w;
-    w["indentation"] = "";
-    std::string text = Json::writeString(w, out);
-    fwrite(text.data(), 1, text.size(), stdout);
-    fputc('\n', stdout);
-}
-
-int serve(const std::string& program, const std::vector<Route>& routes) {
-    if (const char* d = getenv("VIDJIL_DUMP_ROUTES"); d && std::string(d) == "1") {
-        dump_routes(program, routes);
-        return 0;
-    }
-    log::set_program(program);
-    std::optional<Config> cfg;
-    std::string problem;
-    try {
-        cfg = Config::load();
-    } catch (const std::exception& e) {
-        problem = e.what();
-        log::error(problem);
-    }
-    // Persistent mode: several processes on one socket when asked (before any connection exists).
-    if (!FCGX_IsCGI()) {
-        int n = children_wanted();
-        if (n > 1 && !prefork(n)) return 0;
-    }
-    std::unique_ptr<db::Connection> db;
-    if (cfg) db = std::make_unique<db::Connection>(db::ConnectOptions::from_config(*cfg));
-    auto answer = [&](const std::map<std::string, std::string>& env, BodySource& body) {
-        if (!cfg) {
-            Response r = Response::error("The server is not configured correctly: see the server log.", 503);
-            add_security_headers(r);
-            return r;
-        }
-        return dispatch(*cfg, *db, routes, env, body);
-    };
-    if (FCGX_IsCGI()) {
-        StdinBody body;
-        auto env = env_map(environ);
-        Response r = answer(env, body);
-        write_response(r, env["REQUEST_METHOD"] == "HEAD", [](const char* d, size_t n) { fwrite(d, 1, n, stdout); });
-        fflush(stdout);
-        if (!r.after_sent.empty()) {
-            fclose(stdout);  // the answer is complete for the web server
-            run_after_sent(r, db.get());
-        }
-        return 0;
-    }
-    // Persistent processes record reads in batches through a journal (see event_journal.h);
-    // the journals of processes that died are written first.
-    std::unique_ptr<EventJournal> journal;
-    if (cfg) {
-        journal = std::make_unique<EventJournal>(EventJournal::options_from(*cfg));
-        const bool batched = cfg->get_int("EVENT_BATCH_ROWS", 64) > 0;  // 0: every read written at once
-        try {
-            if (batched && !journal->open()) journal.reset();
-            if (journal) journal->replay_orphans(*db);
-        } catch (const std::exception& e) {
-            log::error(std::string("event journal: ") + e.what());
-        }
-        if (journal && batched) {
-            set_event_journal(journal.get());
-            journal->start(db::ConnectOptions::from_config(*cfg));
-        } else {
-            journal.reset();
-        }
-    }
-    FCGX_Init();
-    FCGX_Request request;
-    FCGX_InitRequest(&request, 0, 0);
-    while (FCGX_Accept_r(&request) >= 0) {
-        FcgiBody body(request.in);
-        auto env = env_map(request.envp);
-        Response r = answer(env, body);
-        write_response(r, env["REQUEST_METHOD"] == "HEAD",
-                       [&](const char* d, size_t n) { FCGX_PutStr(d, static_cast<int>(n), request.out); });
-        FCGX_Finish_r(&request);
-        run_after_sent(r, db.get());
-    }
-    return 0;
 }
 
 }  // namespace vidjil::app

@@ -158,6 +158,12 @@ private:
     std::unique_ptr<perm::Permissions> perm_;
 };
 
+// Shared by the pipeline (app.cpp) and the process side (serve.cpp): the headers every answer
+// carries, and the names of a refusal and a check in VIDJIL_DUMP_ROUTES.
+void add_security_headers(http::Response& r);
+const char* refusal_name(Refusal r);
+const char* check_name(Check c);
+
 // Runs one request through the pipeline. `env` is the CGI environment.
 http::Response dispatch(const Config& cfg, db::Connection& db, const std::vector<Route>& routes,
                         const std::map<std::string, std::string>& env, BodySource& body);

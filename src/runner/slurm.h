@@ -71,6 +71,11 @@ Settlement settle_state(const std::string& slurm_state, const std::string& reaso
 // (they must be shared with the compute nodes), else what is wrong.
 std::string check_shared_dirs(const Config& cfg);
 
+// A Slurm job state in which the job may still run (PENDING, RUNNING, REQUEUED...).
+bool is_active_state(const std::string& slurm_state);
+// The last `max` bytes of a file ("" when it cannot be read): a batch step's output.
+std::string read_tail(const std::string& path, size_t max);
+
 // The head runner's loop (Options::watch: forever, else until nothing is left to watch).
 int run_slurm_head(const Config& cfg, const Options& opt);
 // The batch step: runs task `task_id` inside Slurm job $SLURM_JOB_ID.
