@@ -11,6 +11,7 @@
 #include <ctime>
 #include <set>
 
+#include "db/change_counter.h"
 #include "db/schema_check.h"
 #include "http/origin.h"
 #include "model/events.h"
@@ -47,7 +48,8 @@ using http::Response;
 
 perm::Permissions& Context::perm() {
     if (!perm_)
-        perm_ = std::make_unique<perm::Permissions>(db, user_id(), cfg.get("PUBLIC_GROUP_NAME", "public"));
+        perm_ = std::make_unique<perm::Permissions>(db, user_id(), cfg.get("PUBLIC_GROUP_NAME", "public"), "admin",
+                                                    change);
     return *perm_;
 }
 
@@ -335,6 +337,7 @@ Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& ro
         if (token != req.cookies.end() && !token->second.empty()) {
             ctx.session = auth::load_session(db, ctx.session_policy(), token->second, ctx.now);
             if (!ctx.session) ctx.set_cookies.push_back(auth::clear_cookie(ctx.session_policy(), req.https()));
+            else if (ctx.session->change && db::process_change_gate().ready(db, ctx.now)) ctx.change = ctx.session->change;
         }
     }
     if (route->access.level != Access::Public && !ctx.session) {

@@ -126,6 +126,9 @@ struct Context {
     BodySource& body;
     http::Params params;
     std::optional<auth::Current> session;
+    // The change counter read with the session when every trigger exists (db/change_counter.h):
+    // per-process caches keep what they read under this value; none when it is not set.
+    std::optional<uint64_t> change;
     std::vector<std::string> set_cookies;
     int64_t now = 0;
 

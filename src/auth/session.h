@@ -27,6 +27,7 @@ struct SessionPolicy {
 struct Current {
     model::SessionRow session;
     model::User user;
+    std::optional<uint64_t> change;  // the change counter read with the session
 };
 
 // The session of a cookie token, if it is valid now; expired sessions are deleted.

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "db/change_counter.h"
 #include "util/fs.h"
 #include "util/text.h"
 
@@ -77,6 +78,10 @@ int migrate(Connection& db, const std::string& dir, std::ostream& out) {
             out << "applied " << m.name << "\n";
             ++applied;
         }
+        // The change counter's triggers, made again if a table lost them (060 and later).
+        if (db.query_one("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                         "AND TABLE_NAME = 'vidjil_change'"))
+            install_change_triggers(db, out);
     } catch (...) {
         db.query("SELECT RELEASE_LOCK('vidjil_migrate')");
         throw;

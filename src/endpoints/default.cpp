@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "auth/password.h"
+#include "db/change_counter.h"
 #include "endpoints/metrics.h"
 #include "model/accounts.h"
 #include "model/sessions.h"
@@ -23,6 +24,11 @@ Response default_home(Context& c) {
     return redirect_json(c.perm().is_admin() ? "/vidjil/admin/index" : "/vidjil/sample_set/all?type=patient&page=0");
 }
 
+namespace {
+// The groups a user may create sets in, per process while the change counter holds.
+db::ChangeCache<int64_t, std::vector<model::Group>> creation_groups_cache;
+}  // namespace
+
 Response default_whoami(Context& c) {
     Json::Value v(Json::objectValue);
     v["admin"] = c.perm().is_admin();
@@ -30,7 +36,9 @@ Response default_whoami(Context& c) {
     v["id"] = static_cast<Json::Int64>(c.user_id());
     v["uuid"] = c.session->session.uuid;
     Json::Value groups(Json::arrayValue);
-    for (const auto& g : model::creation_groups(c.db, c.user_id())) {
+    auto creation = creation_groups_cache.get(c.change, c.user_id(),
+                                              [&] { return model::creation_groups(c.db, c.user_id()); });
+    for (const auto& g : creation) {
         Json::Value e(Json::objectValue);
         e["description"] = g.description ? Json::Value(*g.description) : Json::Value();
         e["id"] = std::to_string(g.id);  // a string, as the original sends it

@@ -2,6 +2,7 @@
 // following them, and downloading their stored files (model.md §3.2, api.md §3.1).
 #include <cstring>
 
+#include "db/change_counter.h"
 #include "endpoints/analyses.h"
 #include "endpoints/sets.h"
 #include "jobs/paths.h"
@@ -190,11 +191,18 @@ Response results_file_run_all_patients(Context& c) {
     return Response::json_text(v);
 }
 
+namespace {
+// Results rows by id, per process while the change counter holds (results_file is one of its
+// tables); the job's state is read at every call.
+db::ChangeCache<int64_t, std::optional<model::ResultRow>> result_cache;
+}  // namespace
+
 Response check_process(Context& c) {
     // processId is the results-file id the client got from run_request (the original looked it
     // up as a task id too, which only worked when both ids happened to be equal).
     int64_t rid = c.params.get_int("processId", 0);
-    auto result = rid > 0 ? model::result_by_id(c.db, rid) : std::nullopt;
+    auto result = rid > 0 ? result_cache.get(c.change, rid, [&] { return model::result_by_id(c.db, rid); })
+                          : std::nullopt;
     Json::Value v(Json::objectValue);
     v["processId"] = static_cast<Json::Int64>(rid);
     if (!result || !c.perm().can_view_file(result->sequence_file_id)) {

@@ -5,7 +5,8 @@ namespace vidjil::model {
 
 std::optional<SessionUser> session_with_user(db::Connection& db, const std::string& token_hash) {
     auto r = db.query_one("SELECT s.id, s.user_id, s.impersonator_id, s.uuid, s.created, s.last_seen, s.expires, "
-                          "u.id AS uid, u.email, u.first_name, u.last_name, u.password, u.action_token "
+                          "u.id AS uid, u.email, u.first_name, u.last_name, u.password, u.action_token, "
+                          "(SELECT counter FROM vidjil_change WHERE id = 1) AS chg "
                           "FROM vidjil_session s LEFT JOIN auth_user u ON u.id = s.user_id WHERE s.token_hash = ?",
                           {token_hash});
     if (!r) return std::nullopt;
@@ -19,6 +20,7 @@ std::optional<SessionUser> session_with_user(db::Connection& db, const std::stri
     s.last_seen = r->integer("last_seen");
     s.expires = r->integer("expires");
     s.token_hash = token_hash;
+    if (auto chg = r->at("chg")) out.change = std::stoull(*chg);
     if (!r->is_null("uid")) {
         User u;
         u.id = r->integer("uid");

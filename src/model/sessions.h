@@ -20,6 +20,8 @@ struct SessionRow {
 struct SessionUser {
     SessionRow session;
     std::optional<User> user;
+    // The change counter (sql/060), read in the same statement (db/change_counter.h).
+    std::optional<uint64_t> change;
 };
 std::optional<SessionUser> session_with_user(db::Connection& db, const std::string& token_hash);
 void insert_session(db::Connection& db, const SessionRow& s, const std::string& ip, const std::string& user_agent);

@@ -1,12 +1,33 @@
 // Implementation of the permission model (see permissions.h and model.md §2).
 #include "perm/permissions.h"
 
+#include <tuple>
+
+#include "db/change_counter.h"
 #include "model/acl.h"
 
 namespace vidjil::perm {
 
-Permissions::Permissions(db::Connection& db, int64_t user_id, std::string public_role, std::string admin_role)
-    : db_(db), user_id_(user_id), public_role_(std::move(public_role)), admin_role_(std::move(admin_role)) {}
+namespace {
+
+// Per-process caches of the reads below, valid for one value of the change counter (every
+// table they read from is in db::change_tables()). A request without a counter (caches off,
+// CGI mode, no session) reads the database as before.
+db::ChangeCache<std::pair<int64_t, std::string>, model::UserAcl> acl_cache;
+db::ChangeCache<std::string, std::optional<int64_t>> role_cache;
+db::ChangeCache<std::tuple<std::string, std::string, int64_t>, std::set<int64_t>> grant_cache;
+db::ChangeCache<int64_t, std::optional<std::pair<std::string, int64_t>>> detail_cache;
+db::ChangeCache<int64_t, std::set<int64_t>> file_sets_cache;
+
+}  // namespace
+
+Permissions::Permissions(db::Connection& db, int64_t user_id, std::string public_role, std::string admin_role,
+                         std::optional<uint64_t> change)
+    : db_(db),
+      user_id_(user_id),
+      public_role_(std::move(public_role)),
+      admin_role_(std::move(admin_role)),
+      change_(change) {}
 
 void Permissions::load_groups() {
     if (loaded_) return;
@@ -15,7 +36,8 @@ void Permissions::load_groups() {
         admin_ = false;
         return;
     }
-    model::UserAcl acl = model::user_acl(db_, user_id_, admin_role_);
+    model::UserAcl acl = acl_cache.get(change_, std::make_pair(user_id_, admin_role_),
+                                [&] { return model::user_acl(db_, user_id_, admin_role_); });
     groups_ = std::move(acl.groups);
     parents_ = std::move(acl.parents);
     capabilities_ = std::move(acl.capabilities);
@@ -30,14 +52,15 @@ const std::set<int64_t>& Permissions::groups() {
 bool Permissions::is_admin() {
     load_groups();
     if (!admin_) {
-        auto admin_group = model::group_id_by_role(db_, admin_role_);
+        auto admin_group = role_cache.get(change_, admin_role_, [&] { return model::group_id_by_role(db_, admin_role_); });
         admin_ = admin_group && groups().count(*admin_group) > 0;
     }
     return *admin_;
 }
 
 std::optional<int64_t> Permissions::public_group() {
-    if (!public_group_) public_group_ = model::group_id_by_role(db_, public_role_);
+    if (!public_group_)
+        public_group_ = role_cache.get(change_, public_role_, [&] { return model::group_id_by_role(db_, public_role_); });
     return *public_group_;
 }
 
@@ -61,7 +84,8 @@ const std::set<int64_t>& Permissions::access_groups(const std::string& table, in
     auto it = access_.find(key);
     if (it != access_.end()) return it->second;
     load_groups();
-    std::set<int64_t> holders = model::groups_with(db_, "access", table, id);
+    std::set<int64_t> holders = grant_cache.get(change_, std::make_tuple(std::string("access"), table, id),
+                                       [&] { return model::groups_with(db_, "access", table, id); });
     std::set<int64_t> out;
     for (int64_t g : groups_) {
         if (holders.count(g)) {
@@ -91,8 +115,12 @@ bool Permissions::get_permission(const std::string& action, const std::string& t
 }
 
 bool Permissions::has_permission(const std::string& name, const std::string& table, int64_t record_id) {
-    auto holders = model::groups_with(db_, name, table, record_id);
-    auto global = model::groups_with(db_, name, table, 0);
+    auto grants = [&](int64_t id) {
+        return grant_cache.get(change_, std::make_tuple(name, table, id),
+                      [&] { return model::groups_with(db_, name, table, id); });
+    };
+    auto holders = grants(record_id);
+    auto global = grants(0);
     holders.insert(global.begin(), global.end());
     // The public group, found by its role (the original hard-codes id 3).
     if (auto pub = public_group(); pub && holders.count(*pub)) return true;
@@ -132,7 +160,7 @@ bool Permissions::on_sample_set(const std::string& action, int64_t ss) {
     if (ss <= 0 || user_id_ <= 0) return false;
     if (get_permission(action, "sample_set", ss)) return true;
     // Grants on the legacy patient/run/generic rows are still honoured (imported data).
-    auto detail = model::set_detail(db_, ss);
+    auto detail = detail_cache.get(change_, ss, [&] { return model::set_detail(db_, ss); });
     return detail && detail->second > 0 && get_permission(action, detail->first, detail->second);
 }
 
@@ -147,14 +175,14 @@ bool Permissions::can_view_info(int64_t ss) { return on_sample_set("anon", ss); 
 
 bool Permissions::can_modify_file(int64_t f) {
     if (is_admin()) return true;
-    for (int64_t ss : model::sets_of_file(db_, f))
+    for (int64_t ss : file_sets_cache.get(change_, f, [&] { return model::sets_of_file(db_, f); }))
         if (can_modify_sample_set(ss)) return true;
     return false;
 }
 
 bool Permissions::can_view_file(int64_t f) {
     if (is_admin()) return true;
-    for (int64_t ss : model::sets_of_file(db_, f))
+    for (int64_t ss : file_sets_cache.get(change_, f, [&] { return model::sets_of_file(db_, f); }))
         if (can_view_sample_set(ss)) return true;
     return false;
 }

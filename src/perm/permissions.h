@@ -1,6 +1,8 @@
 // The group permission model of model.md §2, in one place: every endpoint asks this object
 // before touching a sample set, file, config, pre-process, group or user. One instance per
-// request and user; it caches what it reads for the length of the request only.
+// request and user; it caches what it reads for the length of the request, and, given the change
+// counter the request read with its session, in per-process caches that hold while the counter
+// has not moved (db/change_counter.h).
 #pragma once
 #include <cstdint>
 #include <map>
@@ -15,7 +17,7 @@ namespace vidjil::perm {
 class Permissions {
 public:
     Permissions(db::Connection& db, int64_t user_id, std::string public_role = "public",
-                std::string admin_role = "admin");
+                std::string admin_role = "admin", std::optional<uint64_t> change = std::nullopt);
 
     int64_t user_id() const { return user_id_; }
     bool is_admin();
@@ -58,6 +60,7 @@ private:
     db::Connection& db_;
     int64_t user_id_;
     std::string public_role_, admin_role_;
+    std::optional<uint64_t> change_;
     bool loaded_ = false;
     std::optional<bool> admin_;
     std::optional<std::optional<int64_t>> public_group_;

@@ -1,6 +1,8 @@
 // `vidjil-admin backup` / `restore` (see backup.h).
 #include "tools/backup.h"
 
+#include "db/change_counter.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -557,6 +559,11 @@ int cmd_restore(db::Connection& db, const Config& cfg, int argc, char** argv, st
                      "loading the database dump (the database may be partly loaded: drop it, migrate, and restore again)");
     }
     db.ensure();
+    // The dump replaced the counter's row with its value at backup time: it jumps, so that no
+    // running program keeps what it read before the restore under a value seen again
+    // (db/change_counter.h); missing triggers are made first.
+    db::install_change_triggers(db, out);
+    db::jump_change_counter(db);
     cli_audit(db, "admin_restore", "", std::nullopt, file + " (" + std::to_string(restored) + " files)");
     out << "restored " << restored << " files and the database from " << file << "\n";
     return 0;

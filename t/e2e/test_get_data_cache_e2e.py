@@ -4,29 +4,11 @@ metadata, of reader (anonymisation) or a new fuse is never answered from a stale
 answers keep the security and CORS headers; entries are pruned by fuses and swept by the runner."""
 import json
 import os
-import random
 import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
 import analyses_fixtures as fx  # noqa: E402
-
-
-def _fasta(n, seed):
-    rnd = random.Random(seed)
-    return "".join(">r%d\n%s\n" % (i, "".join(rnd.choice("ACGT") for _ in range(60))) for i in range(n))
-
-
-def _patient_with_result(env, clones=30):
-    email, pw, uid, c = fx.new_lab_user(env, first="Rosalind", last="Franklin")
-    group = fx.personal_group(env, uid)
-    ss, patient = fx.make_set(env, group, first="Alan", last="Turingham-" + env.unique(""))
-    sf, _ = fx.add_file(env, ss, "cache.fa", content=_fasta(clones, ss), info="day 0")
-    cid = fx.make_config(env, command="-c clones --fake-clones %d" % clones, fuse="-t 0")
-    rid = fx.request_run(c, ss, sf, cid)["results_file_id"]
-    p = fx.run_runner(env)
-    assert p.returncode == 0 and fx.status_of(env, rid) == "COMPLETED", (p.stderr, fx.job_of(env, rid))
-    return c, ss, sf, cid, (email, pw)
 
 
 def _cache_dir(env):
@@ -44,7 +26,7 @@ def _get(c, ss, cid, **headers):
 
 
 def test_built_once_then_sent_by_nginx_with_security_headers(env):
-    c, ss, sf, cid, _ = _patient_with_result(env)
+    c, ss, sf, cid, _ = fx.patient_with_result(env)
     assert _entries(env, ss, cid) == []
     first = _get(c, ss, cid)
     assert first.status == 200, first
@@ -79,7 +61,7 @@ def test_built_once_then_sent_by_nginx_with_security_headers(env):
 
 
 def test_metadata_change_is_never_served_stale(env):
-    c, ss, sf, cid, _ = _patient_with_result(env)
+    c, ss, sf, cid, _ = fx.patient_with_result(env)
     assert _get(c, ss, cid).json()["samples"]["info"] == ["day 0"]
     env.sql("UPDATE sequence_file SET info = 'day 15 #relapse', sampling_date = '2024-05-06' WHERE id = ?", sf)
     d = _get(c, ss, cid).json()
@@ -90,7 +72,7 @@ def test_metadata_change_is_never_served_stale(env):
 
 
 def test_each_reader_gets_their_own_anonymisation(env):
-    c, ss, sf, cid, _ = _patient_with_result(env)
+    c, ss, sf, cid, _ = fx.patient_with_result(env)
     reader = fx.reader_without_anon(env, ss)
     for _ in range(2):  # in both orders of building
         owner_view = _get(c, ss, cid).json()
@@ -101,11 +83,11 @@ def test_each_reader_gets_their_own_anonymisation(env):
 
 
 def test_new_fuse_drops_entries_and_serves_the_new_result(env):
-    c, ss, sf, cid, _ = _patient_with_result(env, clones=30)
+    c, ss, sf, cid, _ = fx.patient_with_result(env, clones=30)
     assert len(_get(c, ss, cid).json()["clones"]) == 30
     assert len(_entries(env, ss, cid)) == 1
     # A second sample in the set: the runner fuses again, the old entry goes.
-    sf2, _ = fx.add_file(env, ss, "cache2.fa", content=_fasta(12, ss + 1000), info="day 30")
+    sf2, _ = fx.add_file(env, ss, "cache2.fa", content=fx.random_fasta(12, ss + 1000), info="day 30")
     fx.request_run(c, ss, sf2, cid)
     assert fx.run_runner(env).returncode == 0
     assert _entries(env, ss, cid) == []
@@ -114,7 +96,7 @@ def test_new_fuse_drops_entries_and_serves_the_new_result(env):
 
 
 def test_removed_entry_and_runner_sweep(env):
-    c, ss, sf, cid, _ = _patient_with_result(env)
+    c, ss, sf, cid, _ = fx.patient_with_result(env)
     body = _get(c, ss, cid).body
     [entry] = _entries(env, ss, cid)
     os.unlink(os.path.join(_cache_dir(env), entry))
@@ -128,7 +110,7 @@ def test_removed_entry_and_runner_sweep(env):
 
 
 def test_cors_headers_survive_the_redirect(env):
-    c, ss, sf, cid, _ = _patient_with_result(env)
+    c, ss, sf, cid, _ = fx.patient_with_result(env)
     origin = "http://localhost:%d" % env.port
     a = _get(c, ss, cid, Origin=origin)
     assert a.status == 200 and a.header("access-control-allow-origin") == origin, a.headers
@@ -138,7 +120,7 @@ def test_cors_headers_survive_the_redirect(env):
 
 
 def test_cgi_answer_is_a_redirect_or_the_body_when_the_cache_is_off(env):
-    c, ss, sf, cid, _ = _patient_with_result(env)
+    c, ss, sf, cid, _ = fx.patient_with_result(env)
     cookie = fx.cookie(c)
     q = "sample_set_id=%d&config=%d" % (ss, cid)
     a = env.cgi("get_data", "POST", "/vidjil/default/get_data", query=q, cookie=cookie)
@@ -171,7 +153,7 @@ def _children(pid):
 def test_persistent_workers_are_replaced_when_one_dies(env):
     """Under spawn-fcgi a program runs VIDJIL_FCGI_CHILDREN processes (2 here) on its socket; one
     killed mid-service is replaced and the program keeps answering (fcgiwrap: a process per request)."""
-    c, ss, sf, cid, _ = _patient_with_result(env)
+    c, ss, sf, cid, _ = fx.patient_with_result(env)
     body = _get(c, ss, cid).body
     if env.mode != "spawn-fcgi":
         assert _get(c, ss, cid).body == body
@@ -189,7 +171,7 @@ def test_persistent_workers_are_replaced_when_one_dies(env):
 def test_killed_database_connections_are_reopened(env):
     """A persistent worker's database link that was closed by the server (restart, KILL, timeout)
     is reopened by the next request, which answers normally (not a 503)."""
-    c, ss, sf, cid, _ = _patient_with_result(env)
+    c, ss, sf, cid, _ = fx.patient_with_result(env)
     body = _get(c, ss, cid).body
     for _ in range(3):
         assert _get(c, ss, cid).body == body  # warm both workers' links
