@@ -16,6 +16,7 @@
 #include <ctime>
 #include <set>
 #include "app/event_journal.h"
+#include "db/change_counter.h"
 #include "db/schema_check.h"
 #include "http/origin.h"
 #include "model/events.h"
@@ -287,6 +288,9 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
             journal.reset();
         }
     }
+    // What this process reads under one value of the change counter is kept for the next
+    // requests (db/change_counter.h).
+    db::process_change_gate().enable();
     FCGX_Init();
     FCGX_Request request;
     FCGX_InitRequest(&request, 0, 0);

@@ -45,7 +45,7 @@ std::optional<Current> load_session(db::Connection& db, const SessionPolicy& p, 
         model::touch_session(db, s->id, now);
         s->last_seen = now;
     }
-    return Current{*s, *user, found->change};
+    return Current{*s, *user, found->change, found->news_version, found->news_gen};
 }
 
 static std::string new_uuid() {

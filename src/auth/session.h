@@ -28,6 +28,7 @@ struct Current {
     model::SessionRow session;
     model::User user;
     std::optional<uint64_t> change;  // the change counter read with the session
+    std::optional<int64_t> news_version, news_gen;  // the news poll's cache state, read with it
 };
 
 // The session of a cookie token, if it is valid now; expired sessions are deleted.

@@ -91,6 +91,7 @@ void jump_change_counter(Connection& db) {
 }
 
 bool ChangeGate::ready(Connection& db, std::time_t now) {
+    if (!enabled_) return false;
     if (last_ != 0 && now - last_ < recheck_) return ok_;
     last_ = now;
     std::vector<std::string> missing = missing_change_triggers(db);
@@ -105,7 +106,7 @@ bool ChangeGate::ready(Connection& db, std::time_t now) {
 }
 
 ChangeGate& process_change_gate() {
-    static ChangeGate gate;
+    static ChangeGate gate(30, false);
     return gate;
 }
 

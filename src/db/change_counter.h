@@ -37,14 +37,18 @@ std::vector<std::string> missing_change_triggers(Connection& db);
 void jump_change_counter(Connection& db);
 
 // The per-process check: true while every trigger exists. Asks the database at most every
-// `recheck_seconds`; logs a missing trigger once.
+// `recheck_seconds`; logs a missing trigger once. Off (false, no question asked) until enabled:
+// persistent processes enable it; a CGI process, which answers once, has nothing to keep.
 class ChangeGate {
 public:
-    explicit ChangeGate(double recheck_seconds = 30) : recheck_(recheck_seconds) {}
+    explicit ChangeGate(double recheck_seconds = 30, bool enabled = true)
+        : recheck_(recheck_seconds), enabled_(enabled) {}
+    void enable() { enabled_ = true; }
     bool ready(Connection& db, std::time_t now);
 
 private:
     double recheck_;
+    bool enabled_;
     bool ok_ = false, logged_ = false;
     std::time_t last_ = 0;
 };

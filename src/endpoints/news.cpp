@@ -212,13 +212,42 @@ Response notification_delete(Context& c) {
     return Response::json_text(v);
 }
 
+namespace {
+// The poll's answer per user in a persistent process, with the cache state it was stored under
+// (the version of the news, the user's generation of read marks) and its end of validity: the
+// session statement reads the current state, so a match needs no other statement.
+struct PollAnswer {
+    int64_t version;
+    std::optional<int64_t> gen;
+    int64_t valid_until;
+    std::string answer;
+};
+std::map<int64_t, PollAnswer> poll_answers;
+constexpr size_t kMaxPollAnswers = 4096;
+}  // namespace
+
 Response notification_get_active(Context& c) {
+    const bool keep = c.change && c.session->news_version;  // persistent process
+    if (keep) {
+        auto it = poll_answers.find(c.user_id());
+        if (it != poll_answers.end() && it->second.version == *c.session->news_version &&
+            it->second.gen == c.session->news_gen && it->second.valid_until > c.now)
+            return Response::html(it->second.answer);
+    }
     model::NewsCacheState cached = model::news_cache_lookup(c.db, c.user_id());
-    if (cached.answer) return Response::html(*cached.answer);
-    model::ActiveNotifications active = model::active_unread_notifications(c.db, c.user_id());
-    std::string answer = active_notifications_json(active.rows);
-    model::news_cache_store(c.db, c.user_id(), cached, active.valid_until, answer);
-    return Response::html(std::move(answer));
+    if (!cached.answer) {
+        model::ActiveNotifications active = model::active_unread_notifications(c.db, c.user_id());
+        cached.answer = active_notifications_json(active.rows);
+        model::news_cache_store(c.db, c.user_id(), cached, active.valid_until, *cached.answer);
+        // Kept here only until the next poll re-reads the stored row (its validity is there).
+        if (keep) poll_answers.erase(c.user_id());
+        return Response::html(*cached.answer);
+    }
+    if (keep) {
+        if (poll_answers.size() >= kMaxPollAnswers) poll_answers.clear();
+        poll_answers[c.user_id()] = PollAnswer{cached.version, cached.gen, cached.valid_until, *cached.answer};
+    }
+    return Response::html(*cached.answer);
 }
 
 }  // namespace vidjil::endpoints

@@ -121,7 +121,8 @@ ActiveNotifications active_unread_notifications(db::Connection& db, int64_t user
 NewsCacheState news_cache_lookup(db::Connection& db, int64_t user_id) {
     auto r = db.query_one(
         "SELECT v.version AS current_version, c.gen AS gen, "
-        "IF(c.version = v.version AND c.valid_until > UNIX_TIMESTAMP(), c.answer, NULL) AS answer "
+        "IF(c.version = v.version AND c.valid_until > UNIX_TIMESTAMP(), c.answer, NULL) AS answer, "
+        "c.valid_until AS valid_until "
         "FROM vidjil_news_version v LEFT JOIN vidjil_news_cache c ON c.user_id = ? WHERE v.id = 1",
         {user_id});
     if (!r) throw db::Error("vidjil_news_version is empty: run `vidjil-admin migrate`");
@@ -129,6 +130,7 @@ NewsCacheState news_cache_lookup(db::Connection& db, int64_t user_id) {
     s.version = r->integer("current_version");
     s.gen = r->opt_int("gen");
     s.answer = r->at("answer");
+    s.valid_until = r->integer("valid_until", 0);
     return s;
 }
 

@@ -48,6 +48,7 @@ struct NewsCacheState {
     std::optional<std::string> answer;
     std::optional<int64_t> gen;  // nullopt: no cache row yet
     int64_t version = 0;         // current global version
+    int64_t valid_until = 0;     // of the answer, when there is one (UNIX time)
 };
 NewsCacheState news_cache_lookup(db::Connection& db, int64_t user_id);
 // Stores a freshly computed answer unless the user's cache was invalidated since `state` was read.

@@ -6,7 +6,9 @@ namespace vidjil::model {
 std::optional<SessionUser> session_with_user(db::Connection& db, const std::string& token_hash) {
     auto r = db.query_one("SELECT s.id, s.user_id, s.impersonator_id, s.uuid, s.created, s.last_seen, s.expires, "
                           "u.id AS uid, u.email, u.first_name, u.last_name, u.password, u.action_token, "
-                          "(SELECT counter FROM vidjil_change WHERE id = 1) AS chg "
+                          "(SELECT counter FROM vidjil_change WHERE id = 1) AS chg, "
+                          "(SELECT version FROM vidjil_news_version WHERE id = 1) AS news_version, "
+                          "(SELECT gen FROM vidjil_news_cache WHERE user_id = s.user_id) AS news_gen "
                           "FROM vidjil_session s LEFT JOIN auth_user u ON u.id = s.user_id WHERE s.token_hash = ?",
                           {token_hash});
     if (!r) return std::nullopt;
@@ -21,6 +23,8 @@ std::optional<SessionUser> session_with_user(db::Connection& db, const std::stri
     s.expires = r->integer("expires");
     s.token_hash = token_hash;
     if (auto chg = r->at("chg")) out.change = std::stoull(*chg);
+    out.news_version = r->opt_int("news_version");
+    out.news_gen = r->opt_int("news_gen");
     if (!r->is_null("uid")) {
         User u;
         u.id = r->integer("uid");

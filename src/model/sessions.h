@@ -22,6 +22,9 @@ struct SessionUser {
     std::optional<User> user;
     // The change counter (sql/060), read in the same statement (db/change_counter.h).
     std::optional<uint64_t> change;
+    // The news poll's cache state (sql/030: global version, the user's generation), for the
+    // poll's per-process cache (endpoints/news.cpp).
+    std::optional<int64_t> news_version, news_gen;
 };
 std::optional<SessionUser> session_with_user(db::Connection& db, const std::string& token_hash);
 void insert_session(db::Connection& db, const SessionRow& s, const std::string& ip, const std::string& user_agent);

@@ -74,3 +74,23 @@ def test_admin_right_given_and_taken_behind_the_programs_back(env):
     assert all(c.get("/vidjil/default/whoami").json()["admin"] is True for _ in range(ROUNDS))
     env.sql("DELETE FROM auth_membership WHERE user_id = ? AND group_id = ?", uid, admin_group)
     assert all(c.get("/vidjil/default/whoami").json()["admin"] is False for _ in range(ROUNDS))
+
+
+def test_news_poll_follows_new_news_and_read_marks(env):
+    email, pw, uid = env.new_user()[:3]
+    c = fx.login(env, email, pw)
+    poll = "/vidjil/notification/get_active_notifications"
+
+    def ids():
+        return [e["notification"]["id"] for e in c.get(poll).json() if isinstance(e, dict)]
+
+    before = [ids() for _ in range(ROUNDS)]
+    assert all(b == before[0] for b in before), before
+    a = env.admin().post("/vidjil/notification/add_form", multipart=True, form=[
+        ("title", env.unique("Counter ")), ("message_content", "x"), ("message_type", "header"),
+        ("priority", "info"), ("expiration", "2999-12-31")])
+    nid = int(env.sql("SELECT MAX(id) FROM notification")[0][0])
+    assert a.status == 200, a
+    assert all(nid in ids() for _ in range(ROUNDS))
+    c.get("/vidjil/notification/index", query={"id": nid})  # read: not shown again
+    assert all(nid not in ids() for _ in range(ROUNDS))

@@ -51,9 +51,11 @@ def _ids(c):
 
 
 def _sentinel(env, uid):
-    """Replaces the user's cached answer by a marker: the next poll shows whether the cache was used."""
+    """Replaces the user's cached answer by a marker: the next poll shows whether the cache was used.
+    The generation moves too, as every write of the row does, so that a persistent process does
+    not answer from the copy it keeps (that copy is checked against it with the session)."""
     assert env.sql("SELECT COUNT(*) FROM vidjil_news_cache WHERE user_id = ?", uid) == [["1"]]
-    env.sql("UPDATE vidjil_news_cache SET answer = '[\"sentinel\"]' WHERE user_id = ?", uid)
+    env.sql("UPDATE vidjil_news_cache SET answer = '[\"sentinel\"]', gen = gen + 1 WHERE user_id = ?", uid)
 
 
 def _cached(c):
@@ -293,6 +295,10 @@ def test_cached_poll_runs_no_news_query(env):
     queries = [r[0] for r in env.sql("SELECT CONVERT(argument USING utf8mb4) FROM mysql.general_log "
                                      "WHERE user_host LIKE 'vidjil[%' AND command_type IN ('Query', 'Execute')")]
     news = [q for q in queries if "notification" in q or "user_preference" in q]
-    cache = [q for q in queries if "vidjil_news_cache" in q]
+    # (the session statement reads the cache row's generation too: it is not counted)
+    cache = [q for q in queries if "vidjil_news_cache" in q and "vidjil_session" not in q]
     assert news == [], news
-    assert len(cache) == 3, queries
+    if env.mode == "fcgiwrap":
+        assert len(cache) == 3, queries
+    else:  # a persistent process reads the row once, then answers from its copy while it holds
+        assert len(cache) <= 2, queries
