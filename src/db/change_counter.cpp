@@ -84,6 +84,10 @@ int install_change_triggers(Connection& db, std::ostream& out) {
     return failed;
 }
 
+void drop_change_triggers(Connection& db) {
+    for (const auto& [name, stmt] : change_trigger_statements()) db.exec_raw("DROP TRIGGER IF EXISTS " + name);
+}
+
 void jump_change_counter(Connection& db) {
     // Random, so that two databases restored from the same backup do not meet on one value.
     uint64_t step = 1 + (std::stoull(text::random_hex(5), nullptr, 16));

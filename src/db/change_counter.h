@@ -32,6 +32,9 @@ std::map<std::string, std::string> change_trigger_statements();
 int install_change_triggers(Connection& db, std::ostream& out);
 // Trigger names of change_trigger_statements() that the database lacks.
 std::vector<std::string> missing_change_triggers(Connection& db);
+// Drops every change-counter trigger (before a bulk load: restore). install_change_triggers()
+// makes them again.
+void drop_change_triggers(Connection& db);
 // Moves the counter far (a random step of up to 2^40): after a restore or an import, a number
 // already seen by a running process must not name different data.
 void jump_change_counter(Connection& db);

@@ -550,6 +550,9 @@ int cmd_restore(db::Connection& db, const Config& cfg, int argc, char** argv, st
         }
     }
     if (::lseek(dump.fd, 0, SEEK_SET) != 0) throw std::runtime_error("cannot read back " + dump.path);
+    // The rows are loaded without the change-counter triggers (made again below): a trigger per
+    // row would slow the load, and the dump's LOCK TABLES do not lock the counter's table.
+    db::drop_change_triggers(db);
     {
         db::ConnectOptions o = db::ConnectOptions::from_config(cfg);
         DefaultsFile defaults(cfg, tmp);
@@ -559,9 +562,9 @@ int cmd_restore(db::Connection& db, const Config& cfg, int argc, char** argv, st
                      "loading the database dump (the database may be partly loaded: drop it, migrate, and restore again)");
     }
     db.ensure();
-    // The dump replaced the counter's row with its value at backup time: it jumps, so that no
-    // running program keeps what it read before the restore under a value seen again
-    // (db/change_counter.h); missing triggers are made first.
+    // The triggers are made again, and the counter (whose row the dump replaced with its value at
+    // backup time) jumps, so that no running program keeps what it read before the restore under
+    // a value seen again (db/change_counter.h).
     db::install_change_triggers(db, out);
     db::jump_change_counter(db);
     cli_audit(db, "admin_restore", "", std::nullopt, file + " (" + std::to_string(restored) + " files)");

@@ -12,7 +12,7 @@
 namespace vidjil::tools {
 
 bool filled_by_migrate(const std::string& table) {
-    return table == "vidjil_schema_version" || table == "vidjil_news_version";
+    return table == "vidjil_schema_version" || table == "vidjil_news_version" || table == "vidjil_change";
 }
 
 void import_dump(db::Connection& db, const std::string& path, std::ostream& out) {

@@ -84,6 +84,12 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(env):
         # The schema comes from migrate (same migrations, applied now), not from the backup.
         for d in (rows, after):
             d["vidjil_schema_version"] = [r.rsplit("\t", 1)[0] for r in d["vidjil_schema_version"]]
+        # The change counter jumps forward at a restore (no running program may keep what it read
+        # before under a value seen again), and every trigger is there again.
+        assert int(after.pop("vidjil_change")[0].split("\t")[1]) > int(rows.pop("vidjil_change")[0].split("\t")[1])
+        triggers = "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() " \
+                   "AND TRIGGER_NAME LIKE 'vidjil\\_chg\\_%'"
+        assert int(lab.sql(triggers)[0][0]) > 0 and lab.sql(triggers) == env.sql(triggers)
         for table in rows:
             assert after[table] == rows[table], (table, rows[table][:3], after[table][:3])
         assert lab.files() == files
