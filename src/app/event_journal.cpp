@@ -53,10 +53,6 @@ std::string read_fd(int fd) {
     return out;
 }
 
-Json::Value opt(const std::optional<int64_t>& v) {
-    return v ? Json::Value(static_cast<Json::Int64>(*v)) : Json::Value(Json::nullValue);
-}
-
 std::optional<int64_t> opt_of(const Json::Value& v) {
     if (v.isNull()) return std::nullopt;
     return static_cast<int64_t>(v.asInt64());
@@ -133,23 +129,12 @@ size_t EventJournal::pending() const {
 }
 
 std::string EventJournal::encode(const model::EventRow& r) {
-    Json::Value v(Json::objectValue);
-    v["t"] = static_cast<Json::Int64>(r.time);
-    v["u"] = opt(r.user_id);
-    v["i"] = opt(r.impersonator_id);
-    v["ip"] = r.client_ip;
-    v["a"] = r.action;
-    v["tb"] = r.table_name;
-    v["r"] = opt(r.record_id);
-    v["d"] = r.detail;
-    v["m"] = r.log_msg;
-    static const Json::StreamWriterBuilder w = [] {
-        Json::StreamWriterBuilder b;
-        b["indentation"] = "";
-        b["emitUTF8"] = true;
-        return b;
-    }();
-    return Json::writeString(w, v);  // strings are escaped: no newline inside
+    // One JSON object per line, written by hand (strings escaped: no newline inside).
+    auto num = [](const std::optional<int64_t>& v) { return v ? std::to_string(*v) : std::string("null"); };
+    return "{\"t\":" + std::to_string(r.time) + ",\"u\":" + num(r.user_id) + ",\"i\":" + num(r.impersonator_id) +
+           ",\"ip\":" + json::quote(r.client_ip) + ",\"a\":" + json::quote(r.action) +
+           ",\"tb\":" + json::quote(r.table_name) + ",\"r\":" + num(r.record_id) + ",\"d\":" + json::quote(r.detail) +
+           ",\"m\":" + json::quote(r.log_msg) + "}";
 }
 
 std::optional<model::EventRow> EventJournal::decode(const std::string& line) {

@@ -26,4 +26,9 @@ struct ParseOptions {
 // *error, when the text is not valid JSON or exceeds the limits; never throws.
 bool parse(std::string_view text, Json::Value& out, std::string* error = nullptr, const ParseOptions& options = {});
 
+// `s` as a JSON string literal, quotes included ('"', '\\' and control characters escaped,
+// other UTF-8 bytes as they are): for small documents written on a hot path without building a
+// Json::Value (jsoncpp's writer costs more than the request around it).
+std::string quote(std::string_view s);
+
 }  // namespace vidjil::json

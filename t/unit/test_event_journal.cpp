@@ -7,12 +7,14 @@
 #include <fstream>
 
 #include "app/event_journal.h"
+#include "util/json.h"
 
 using namespace vidjil;
 
 class EventJournalTest : public CppUnit::TestFixture {
     CPPUNIT_TEST_SUITE(EventJournalTest);
     CPPUNIT_TEST(round_trip);
+    CPPUNIT_TEST(quote_round_trips_every_byte);
     CPPUNIT_TEST(cut_lines_are_skipped);
     CPPUNIT_TEST(journal_file_holds_the_rows);
     CPPUNIT_TEST_SUITE_END();
@@ -26,12 +28,21 @@ class EventJournalTest : public CppUnit::TestFixture {
         r.action = "get_data";
         r.table_name = "sample_set";
         r.record_id = 9;
-        r.detail = "config 3\nline \"two\" é";
+        r.detail = "config 3\nline \"two\" é\t\\ \x01\x1f\x7f end";
         r.log_msg = "load sample";
         return r;
     }
 
 public:
+    void quote_round_trips_every_byte() {
+        std::string all;
+        for (int c = 1; c < 256; ++c) all += static_cast<char>(c);
+        std::string valid_utf8 = all.substr(0, 127) + "é€";  // ASCII, then multi-byte characters
+        Json::Value v;
+        CPPUNIT_ASSERT(json::parse(json::quote(valid_utf8), v) && v.isString());
+        CPPUNIT_ASSERT_EQUAL(valid_utf8, v.asString());
+        CPPUNIT_ASSERT_EQUAL(std::string("\"a\\\"b\\\\c\\n\\u0001\""), json::quote("a\"b\\c\n\x01"));
+    }
     void round_trip() {
         model::EventRow r = sample();
         std::string line = app::EventJournal::encode(r);
