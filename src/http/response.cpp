@@ -75,18 +75,26 @@ std::string content_disposition(const std::string& filename) {
     return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + text::url_encode(name);
 }
 
+// The writers' settings are built once (a builder is a Json::Value of settings: making one per
+// answer cost more than writing a small answer); a const builder only hands out new writers.
 std::string json_compact(const Json::Value& v) {
-    Json::StreamWriterBuilder b;
-    b["indentation"] = "";
-    b["precision"] = 15;
+    static const Json::StreamWriterBuilder b = [] {
+        Json::StreamWriterBuilder s;
+        s["indentation"] = "";
+        s["precision"] = 15;
+        return s;
+    }();
     return Json::writeString(b, v);
 }
 
 std::string json_pretty(const Json::Value& v) {
-    Json::StreamWriterBuilder b;
-    b["indentation"] = "  ";
-    b["enableYAMLCompatibility"] = true;  // "key": value, as Python's json.dumps(indent=2)
-    b["precision"] = 15;
+    static const Json::StreamWriterBuilder b = [] {
+        Json::StreamWriterBuilder s;
+        s["indentation"] = "  ";
+        s["enableYAMLCompatibility"] = true;  // "key": value, as Python's json.dumps(indent=2)
+        s["precision"] = 15;
+        return s;
+    }();
     return Json::writeString(b, v);
 }
 
