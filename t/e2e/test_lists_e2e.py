@@ -105,3 +105,24 @@ def test_visibility_subquery_reads_only_the_covering_index(env):
                    "IN (1, 2, 3)) OR (sample_set_grant = 'read' AND group_id = 4)")
     text = " ".join(" ".join(str(x) for x in r) for r in rows)
     assert "sample_set_grant_k" in text and "Using index" in text, rows
+
+
+def test_index_json_rows_put_in_place_whatever_the_set_holds(env):
+    """sample_set/index?format=json writes its rows apart and puts them in the page's text in
+    place of a placeholder member: a set whose own text looks like that member, and a set with
+    no file, still give the page's JSON with the right rows."""
+    c, _, group = lib.lab_user(env)
+    empty = lib.create_set(c, group, "generic", name=env.unique("empty"))
+    j = lib.index_json(c, empty)
+    assert j["query"] == [] and j["sample_type"] == "generic", j
+    tricky = lib.create_set(c, group, "generic", name=env.unique("tricky"))
+    fid = lib.create_sample(c, [tricky], filename="t.fa", info='"query":"x" #t2')
+    # the set's info: the placeholder's characters and the member's text, as the database holds them
+    env.sql("UPDATE generic SET info = CONCAT('x\",\"query\":\"', CHAR(1), 'rows', CHAR(1), '\"') WHERE sample_set_id = ?",
+            tricky)
+    a = c.get("/vidjil/sample_set/index", query={"id": tricky, "config_id": -1, "format": "json"})
+    j = a.json()
+    assert [q["sequence_file"]["id"] for q in j["query"]] == [fid], a.text[:500]
+    assert j["query"][0]["sequence_file"]["info"] == '"query":"x" #t2'
+    assert j["info"]["info"] == 'x","query":"\x01rows\x01"', j["info"]
+    assert a.text.count('"query":[') == 1
