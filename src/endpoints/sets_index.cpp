@@ -60,10 +60,8 @@ struct SetPage {
 
 // The other sets of each file that the user may see (never names of sets they cannot read).
 void load_shared(Context& c, SetPage& p) {
-    std::vector<int64_t> fids;
-    for (const auto& f : p.files) fids.push_back(f.file.integer("id"));
     std::map<int64_t, std::optional<model::SampleSet>> cache;
-    for (const auto& [fid, sets] : model::sets_of_files(c.db, fids)) {
+    for (const auto& [fid, sets] : model::sets_of_set_files(c.db, p.set.id)) {
         for (int64_t ss : sets) {
             if (ss == p.set.id) continue;
             if (!cache.count(ss)) {

@@ -491,6 +491,17 @@ std::map<int64_t, std::vector<int64_t>> sets_of_files(db::Connection& db, const 
     return out;
 }
 
+std::map<int64_t, std::vector<int64_t>> sets_of_set_files(db::Connection& db, int64_t sample_set_id) {
+    std::map<int64_t, std::vector<int64_t>> out;
+    for (const auto& r : db.query("SELECT DISTINCT o.sequence_file_id, o.sample_set_id FROM sample_set_membership m JOIN "
+                                  "sample_set_membership o ON o.sequence_file_id = m.sequence_file_id WHERE "
+                                  "m.sample_set_id = ? AND o.sample_set_id IS NOT NULL ORDER BY o.sequence_file_id, "
+                                  "o.sample_set_id",
+                                  {sample_set_id}))
+        out[r.integer(0)].push_back(r.integer(1));
+    return out;
+}
+
 std::optional<int64_t> first_admin_user(db::Connection& db) {
     auto r = db.query_one("SELECT MIN(m.user_id) FROM auth_membership m JOIN auth_group g ON g.id = m.group_id "
                           "WHERE g.role = 'admin'");
