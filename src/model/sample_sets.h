@@ -96,6 +96,8 @@ ResultFiles fused_files(db::Connection& db, int64_t sample_set_id, int64_t confi
 ResultFiles analysis_files(db::Connection& db, int64_t sample_set_id);
 // file id -> ids of the sets containing it, for a set page's files.
 std::map<int64_t, std::vector<int64_t>> sets_of_files(db::Connection& db, const std::vector<int64_t>& file_ids);
+// The same for every file of a set, found through its memberships (no list of file ids).
+std::map<int64_t, std::vector<int64_t>> sets_of_set_files(db::Connection& db, int64_t sample_set_id);
 
 // For vidjil-admin demo-data: the first member of the admin group, and a set found by label.
 std::optional<int64_t> first_admin_user(db::Connection& db);

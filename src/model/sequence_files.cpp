@@ -155,7 +155,6 @@ void clear_data_files(db::Connection& db, int64_t id, FileRemoval& removed) {
 std::vector<SetFileRow> set_file_rows(db::Connection& db, int64_t sample_set_id, int64_t config_id) {
     std::vector<SetFileRow> out;
     std::map<int64_t, size_t> index;
-    db::Params ids;
     for (auto& r : db.query(std::string("SELECT ") + kFileColumns +
                                 ", m.id AS membership_id FROM sample_set_membership m JOIN sequence_file sf ON sf.id = "
                                 "m.sequence_file_id WHERE m.sample_set_id = ? ORDER BY sf.id",
@@ -163,20 +162,22 @@ std::vector<SetFileRow> set_file_rows(db::Connection& db, int64_t sample_set_id,
         int64_t fid = r.integer("id");
         if (index.count(fid)) continue;
         index[fid] = out.size();
-        ids.emplace_back(static_cast<long long>(fid));
         int64_t mid = r.integer("membership_id");
         out.push_back(SetFileRow{std::move(r), mid, std::nullopt});
     }
-    if (ids.empty() || config_id <= 0) return out;
-    db::Params p = ids;
-    p.emplace_back(static_cast<long long>(config_id));
+    if (out.empty() || config_id <= 0) return out;
+    // The results of the set's files, found through its memberships (a file in the set twice
+    // gives its results twice: the first, newest, is kept): no list of 5000 file ids to send
+    // and parse for a large run (issue 13).
     for (auto& r : db.query("SELECT r.id, r.sequence_file_id, r.config_id, DATE_FORMAT(r.run_date, '%Y-%m-%d %H:%i:%s') "
                             "AS run_date, r.scheduler_task_id, r.hidden, r.data_file, COALESCE(st.status, '') AS status "
-                            "FROM results_file r LEFT JOIN scheduler_task st ON st.id = r.scheduler_task_id WHERE "
-                            "r.sequence_file_id IN (" + placeholders(ids.size()) + ") AND r.config_id = ? AND "
-                            "r.hidden = 'F' ORDER BY r.run_date DESC, r.id DESC",
-                            p)) {
-        SetFileRow& row = out[index[r.integer("sequence_file_id")]];
+                            "FROM sample_set_membership m JOIN results_file r ON r.sequence_file_id = m.sequence_file_id "
+                            "LEFT JOIN scheduler_task st ON st.id = r.scheduler_task_id WHERE m.sample_set_id = ? AND "
+                            "r.config_id = ? AND r.hidden = 'F' ORDER BY r.run_date DESC, r.id DESC",
+                            {sample_set_id, config_id})) {
+        auto at = index.find(r.integer("sequence_file_id"));
+        if (at == index.end()) continue;
+        SetFileRow& row = out[at->second];
         if (!row.result) row.result = std::move(r);
     }
     return out;

@@ -1,0 +1,3 @@
+# Build fragment of the "lists" area (issue 13: sample_set/all and sample_set/index at scale):
+# the covering index of the lists' visibility. Benchmark: bench/sample-set-list-bench (on demand).
+dist_sql_DATA += sql/058-list-visibility.sql
