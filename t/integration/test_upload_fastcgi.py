@@ -225,3 +225,24 @@ def test_fastcgi_client_gone_mid_body_leaves_nothing(env):
         assert after == [stored2], after  # nothing from the interrupted upload, .incoming empty
     finally:
         prog.close()
+
+
+def test_cgi_upload_direct_and_through_the_page_cache_store_the_same_bytes(env):
+    """Under CGI (the body on a pipe): UPLOAD_DIRECT_IO 1 (O_DIRECT where possible) and 0 store
+    the same bytes and sha256, for a file of several 4 MiB buffers and a partial last block."""
+    data = _fasta(9, 4)[: (9 << 20) + 4097]
+    digest = hashlib.sha256(data).hexdigest()
+    for direct in ("1", "0"):
+        cookie, sf = _target(env)
+        fd, conf = tempfile.mkstemp(prefix="vidjil-direct-", suffix=".conf")
+        with os.fdopen(fd, "w") as f:
+            f.write("".join(line for line in open(env.conf) if not line.startswith("UPLOAD_DIRECT_IO")) +
+                    "\nUPLOAD_DIRECT_IO = %s\n" % direct)
+        try:
+            boundary = "----cgi" + env.unique()
+            a = env.cgi("file", "POST", "/vidjil/file/upload", body=_form(sf, data, boundary),
+                        content_type="multipart/form-data; boundary=" + boundary, cookie=cookie, conf=conf)
+        finally:
+            os.unlink(conf)
+        assert a.status == 200 and a.json()["sha256"] == digest and a.json()["size"] == len(data), (direct, a, a.stderr)
+        assert _stored(env, sf) == data, direct
