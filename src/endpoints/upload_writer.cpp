@@ -17,7 +17,7 @@ namespace {
 constexpr size_t kAlign = 4096;  // covers 512-byte and 4 KiB logical blocks
 }
 
-UploadWriter::UploadWriter(int fd, bool direct) : fd_(fd) {
+UploadWriter::UploadWriter(int fd, bool direct, Observer observe) : fd_(fd), observe_(std::move(observe)) {
     for (auto& b : bufs_) {
         void* p = nullptr;
         if (posix_memalign(&p, kAlign, kBufferBytes) != 0) {
@@ -64,6 +64,7 @@ void UploadWriter::run() {
         lock.unlock();
         int err = 0;
         try {
+            if (observe_) observe_(p, n);
             write_all(p, n);
         } catch (const std::system_error& e) {
             err = e.code().value();
@@ -106,6 +107,7 @@ void UploadWriter::finish() {
         std::unique_lock<std::mutex> lock(m_);
         wait_idle(lock);
     }
+    if (observe_) observe_(bufs_[cur_], fill_);
     // Whole blocks as before, then the partial last block through the page cache.
     size_t whole = direct_ ? fill_ - fill_ % kAlign : fill_;
     write_all(bufs_[cur_], whole);

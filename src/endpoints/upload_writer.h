@@ -1,13 +1,14 @@
 // Writes an uploaded file as it arrives, around the page cache where the file system allows it
 // (O_DIRECT): the copy of every byte into the page cache and the kernel's writeback were a
 // third of the file program's CPU for a 2 GB upload. The data is gathered into aligned buffers
-// of kBufferBytes; a full buffer is written by a second thread while the next one fills, so the
-// disk and the reading of the body overlap. The last partial block is written normally (O_DIRECT
+// of kBufferBytes; a full buffer is hashed and written by a second thread while the next one
+// fills, so the hashing, the disk and the reading of the body overlap. The last partial block is written normally (O_DIRECT
 // cleared). Memory: 2 x kBufferBytes whatever the file size. Without O_DIRECT (tmpfs, or
 // direct = false) the writes go through the page cache from the same buffers.
 #pragma once
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <string_view>
 #include <thread>
@@ -18,8 +19,13 @@ class UploadWriter {
 public:
     static constexpr size_t kBufferBytes = 4 << 20;
 
+    // Sees every byte once, in order, before it is written (the SHA-256 of the upload): called
+    // by the writer thread for full buffers (so hashing runs beside the reading of the body on
+    // a second core) and by finish() for the last one.
+    using Observer = std::function<void(const char* data, size_t n)>;
+
     // fd: an empty file open for writing (not closed here). direct: try O_DIRECT on it.
-    UploadWriter(int fd, bool direct);
+    UploadWriter(int fd, bool direct, Observer observe = {});
     ~UploadWriter();  // waits for the write in progress; what was not written is dropped
     UploadWriter(const UploadWriter&) = delete;
     UploadWriter& operator=(const UploadWriter&) = delete;
@@ -38,6 +44,7 @@ private:
     void write_all(const char* p, size_t n);
 
     int fd_;
+    Observer observe_;
     bool direct_ = false;
     char* bufs_[2] = {nullptr, nullptr};
     int cur_ = 0;          // the buffer being filled

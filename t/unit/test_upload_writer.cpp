@@ -1,6 +1,6 @@
 // Unit tests of the upload writer (endpoints/upload_writer.h): whatever the sizes of the pieces
 // and of the file (empty, below one block, exact buffers, a partial last block), the file holds
-// exactly the bytes written, with O_DIRECT (where the temporary directory allows it) and without;
+// exactly the bytes written and the observer (the SHA-256) saw them all in order, with O_DIRECT (where the temporary directory allows it) and without;
 // a failed write is reported; nothing is left in flight when the writer is dropped mid-way.
 #include <cppunit/extensions/HelperMacros.h>
 #include <fcntl.h>
@@ -55,8 +55,9 @@ public:
                 std::string path = dir_ + "/f";
                 int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
                 CPPUNIT_ASSERT(fd >= 0);
+                std::string seen;  // what the observer saw, in order
                 {
-                    UploadWriter w(fd, direct);
+                    UploadWriter w(fd, direct, [&seen](const char* p, size_t n) { seen.append(p, n); });
                     if (!direct) CPPUNIT_ASSERT(!w.direct());
                     size_t at = 0;
                     while (at < total) {
@@ -71,6 +72,7 @@ public:
                 ::unlink(path.c_str());
                 CPPUNIT_ASSERT_EQUAL_MESSAGE("size " + std::to_string(total) + (direct ? " direct" : ""), total, got.size());
                 CPPUNIT_ASSERT_MESSAGE("size " + std::to_string(total), got == data.substr(0, total));
+                CPPUNIT_ASSERT_MESSAGE("observed, size " + std::to_string(total), seen == got);
             }
         }
     }
