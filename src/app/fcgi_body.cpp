@@ -31,7 +31,7 @@ struct LibfcgiStreamData {
 constexpr int kFcgiStdin = 5;  // FCGI_STDIN (fastcgi.h)
 
 bool plausible(const FCGX_Request& request, const FCGX_Stream* in, const LibfcgiStreamData* d) {
-    if (!in || !d || !in->isReader || in->isClosed || d->reqDataPtr != &request) return false;
+    if (!in || !d || !in->isReader || d->reqDataPtr != &request) return false;
     if (d->type != kFcgiStdin || d->eorStop != 0 || (d->skip != 0 && d->skip != 1)) return false;
     if (d->contentLen < 0 || d->contentLen > 65535 || d->paddingLen < 0 || d->paddingLen > 255) return false;
     if (d->bufflen < 32 || !d->mBuff || d->buff < d->mBuff || d->buff - d->mBuff >= 8) return false;
@@ -43,7 +43,8 @@ bool plausible(const FCGX_Request& request, const FCGX_Stream* in, const Libfcgi
 
 bool enlarge_fcgi_input(FCGX_Request& request, size_t size) {
     FCGX_Stream* in = request.in;
-    auto* d = in ? static_cast<LibfcgiStreamData*>(in->data) : nullptr;
+    if (!in || in->isClosed) return false;  // the whole body was read (or the connection is gone)
+    auto* d = static_cast<LibfcgiStreamData*>(in->data);
     if (!plausible(request, in, d)) {
         static bool said = false;
         if (!said) log::warn("libfcgi's input stream is not as expected: request bodies are read in 8 KiB pieces");

@@ -15,8 +15,9 @@ constexpr size_t kFcgiInputBuffer = 1024 * 1024;
 // Replaces the 8 KiB buffer of request.in by one of `size` bytes (freed by libfcgi with the
 // stream, at FCGX_Finish_r), keeping the bytes already read from the connection. The buffer is
 // private to libfcgi (fcgiapp.c, FCGX_Stream_Data, unchanged since libfcgi 2.2): the stream's
-// state is checked first, and nothing is changed (false) when it is not the expected one or
-// when the buffer is already at least `size` bytes. Returns true when the buffer was replaced.
+// state is checked first, and nothing is changed (false) when it is not the expected one (a
+// warning is logged once), when the stream is at its end or when the buffer is already at
+// least `size` bytes. Returns true when the buffer was replaced.
 bool enlarge_fcgi_input(FCGX_Request& request, size_t size = kFcgiInputBuffer);
 
 }  // namespace vidjil::app

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -64,9 +65,10 @@ class FcgiBody : public BodySource {
 public:
     explicit FcgiBody(FCGX_Request& request) : request_(request) {}
     size_t read(char* buf, size_t n) override {
-        if (!enlarged_ && n >= kLargeRead) {
-            enlarged_ = true;
-            enlarge_fcgi_input(request_);
+        // The buffer grows with the reads asked for (a 100 KB form: 100 KB), up to 1 MiB.
+        if (n >= kLargeRead && buffer_ < kFcgiInputBuffer && n > buffer_) {
+            buffer_ = std::min(n, kFcgiInputBuffer);
+            if (!enlarge_fcgi_input(request_, buffer_)) buffer_ = kFcgiInputBuffer;  // as is: no retry
         }
         int got = FCGX_GetStr(buf, static_cast<int>(n > (1 << 30) ? (1 << 30) : n), request_.in);
         return got > 0 ? static_cast<size_t>(got) : 0;
@@ -74,7 +76,7 @@ public:
 
 private:
     FCGX_Request& request_;
-    bool enlarged_ = false;
+    size_t buffer_ = 0;  // size given to libfcgi's input buffer (0: its own 8 KiB)
 };
 
 using Writer = std::function<void(const char*, size_t)>;

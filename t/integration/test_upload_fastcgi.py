@@ -52,8 +52,9 @@ class Program:
         lsock.bind(self.path)
         lsock.listen(8)
         penv = dict(PATH="/usr/bin:/bin", VIDJIL_CONF=env.conf, VIDJIL_FCGI_CHILDREN="1")
+        self.log = open(os.path.join(self.dir, "stderr.log"), "w+")
         self.proc = subprocess.Popen([os.path.join(env.builddir, "cgi-bin", "file")], stdin=lsock.fileno(), env=penv,
-                                     stderr=subprocess.PIPE)
+                                     stderr=self.log)
         lsock.close()
 
     def reads(self):
@@ -68,10 +69,16 @@ class Program:
         return s
 
     def close(self):
+        """Stops the program; returns what it logged."""
         self.proc.terminate()
         self.proc.wait(timeout=30)
-        os.unlink(self.path)
+        self.log.seek(0)
+        logged = self.log.read()
+        self.log.close()
+        for name in ("file.sock", "stderr.log"):
+            os.unlink(os.path.join(self.dir, name))
         os.rmdir(self.dir)
+        return logged
 
 
 def _request(env, cookie, body, ctype):
@@ -187,7 +194,8 @@ def test_fastcgi_upload_small_and_large_records_store_the_same_file(env):
         assert nbytes >= len(data), got
         assert calls < len(data) // 16384, got  # 8 KiB reads would be >= 2048 calls
     finally:
-        prog.close()
+        logged = prog.close()
+    assert "not as expected" not in logged, logged  # libfcgi's stream was the one fcgi_body.cpp knows
 
 
 def test_fastcgi_client_gone_mid_body_leaves_nothing(env):
