@@ -5,6 +5,8 @@
 #include <errmsg.h>
 #include <mysqld_error.h>
 #include <openssl/crypto.h>
+#include <dlfcn.h>
+#include <netdb.h>
 
 #include <algorithm>
 #include <atomic>
@@ -17,6 +19,21 @@
 #include "config.h"
 #include "util/log.h"
 #include "util/text.h"
+
+// MariaDB Connector/C's library initialisation (the first mysql_init of a process) asks NSS for
+// the "mysql" TCP service, only to learn the default port of a TCP connection given port 0:
+// with Debian's nsswitch.conf ("services: db files") that is about 80 failed opens of
+// libnss_db, then /etc/services read and parsed, in every CGI process (~0.2 ms of a whoami
+// request, issue 13). Defined in the program, this definition is the one the library binds to;
+// "mysql" is answered "unknown" (the default port, 3306, or $MYSQL_TCP_PORT, as Connector/C
+// documents; a TCP connection takes DB_PORT from vidjil.conf anyway); any other service is
+// looked up by the C library as usual.
+extern "C" struct servent* getservbyname(const char* name, const char* proto) {
+    if (name && std::strcmp(name, "mysql") == 0) return nullptr;
+    using Lookup = struct servent* (*)(const char*, const char*);
+    static Lookup next = reinterpret_cast<Lookup>(dlsym(RTLD_NEXT, "getservbyname"));
+    return next ? next(name, proto) : nullptr;
+}
 
 namespace vidjil::db {
 
@@ -61,11 +78,15 @@ Connection::Connection(ConnectOptions opts) : opts_(std::move(opts)) {}
 Connection::~Connection() { reset(); }
 
 void Connection::reset() {
+    // The link first: the server frees a session's statements when it ends, and Connector/C
+    // detaches the statement handles from a closed link, so mysql_stmt_close below only frees
+    // client memory instead of sending one COM_STMT_CLOSE per statement (a CGI process ends
+    // with every statement it ran still open: 4 commands less for whoami, issue 13).
+    if (mysql_) mysql_close(mysql_);
+    mysql_ = nullptr;
     for (auto& kv : statements_) mysql_stmt_close(kv.second.stmt);
     statements_.clear();
     recent_.clear();
-    if (mysql_) mysql_close(mysql_);
-    mysql_ = nullptr;
     in_tx_ = false;
 }
 
@@ -108,8 +129,15 @@ void Connection::ensure() {
     if (!opts_.socket.empty()) {
         // A unix socket carries no TLS: OpenSSL's configuration file (read by mysql_init, about a
         // third of a CGI request's start-up, issue 13) is of no use to this connection. Nothing
-        // else in the programs reads OpenSSL settings (digests, random bytes).
-        static bool once = (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr), true);
+        // else in the programs reads OpenSSL settings (digests, random bytes). Nor does anything
+        // look a cipher up by name (only TLS would, through libssl's cipher lists): mysql_init's
+        // OPENSSL_init_ssl would otherwise register every cipher name (~0.35 M instructions),
+        // and freeing it all again at exit (OPENSSL_cleanup, ~0.35 M) is no use to a process
+        // that ends. Digests stay registered: legacy password hashes look them up by name.
+        static bool once = (OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ADD_ALL_CIPHERS |
+                                                    OPENSSL_INIT_NO_ATEXIT,
+                                                nullptr),
+                            true);
         (void)once;
     }
     mysql_ = mysql_init(nullptr);
@@ -137,11 +165,13 @@ void Connection::ensure() {
 
 st_mysql_stmt* Connection::prepare(const std::string& sql) {
     auto it = statements_.find(sql);
-    if (it != statements_.end()) {
-        recent_.splice(recent_.begin(), recent_, it->second.use);
-        return it->second.stmt;
-    }
-    // Room for the new one: close the least recently used (never the one being prepared).
+    if (it == statements_.end()) return nullptr;
+    recent_.splice(recent_.begin(), recent_, it->second.use);
+    return it->second.stmt;
+}
+
+st_mysql_stmt* Connection::new_statement() {
+    // Room for the new one: close the least recently used.
     while (!recent_.empty() && statements_.size() >= std::max<size_t>(opts_.statement_cache, 1)) {
         auto old = statements_.find(recent_.back());
         mysql_stmt_close(old->second.stmt);
@@ -150,15 +180,30 @@ st_mysql_stmt* Connection::prepare(const std::string& sql) {
     }
     MYSQL_STMT* st = mysql_stmt_init(mysql_);
     if (!st) fail("stmt_init", mysql_errno(mysql_), mysql_error(mysql_));
-    if (mysql_stmt_prepare(st, sql.c_str(), sql.size()) != 0) {
-        unsigned code = mysql_stmt_errno(st);
-        std::string m = mysql_stmt_error(st);
-        mysql_stmt_close(st);
-        fail("prepare [" + sql.substr(0, 200) + "]", code, m);
-    }
-    recent_.push_front(sql);
-    statements_[sql] = Cached{st, recent_.begin()};
     return st;
+}
+
+size_t count_placeholders(const std::string& sql) {
+    size_t n = 0;
+    char quote = 0;
+    for (size_t i = 0; i < sql.size(); ++i) {
+        char c = sql[i];
+        if (quote) {
+            if (c == '\\' && i + 1 < sql.size()) ++i;
+            else if (c == quote) quote = 0;
+        } else if (c == '\'' || c == '"' || c == '`') {
+            quote = c;
+        } else if (c == '#' || (c == '-' && i + 2 < sql.size() && sql[i + 1] == '-' &&
+                                static_cast<unsigned char>(sql[i + 2]) <= ' ')) {
+            while (i < sql.size() && sql[i] != '\n') ++i;
+        } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+            size_t end = sql.find("*/", i + 2);
+            i = end == std::string::npos ? sql.size() : end + 1;
+        } else if (c == '?') {
+            ++n;
+        }
+    }
+    return n;
 }
 
 namespace {
@@ -198,9 +243,22 @@ Rows Connection::run(const std::string& sql, const Params& params, bool want_row
 
 Rows Connection::run_once(const std::string& sql, const Params& params, bool want_rows, uint64_t* affected) {
     if (!mysql_) ensure();
+    // A statement this connection has not prepared yet is prepared and executed in one round
+    // trip (mariadb_stmt_execute_direct: COM_STMT_PREPARE and COM_STMT_EXECUTE sent together,
+    // the parameters still bound, never written into the SQL); it is then kept for the next
+    // runs like any prepared statement. A CGI process runs each statement once: this halves its
+    // round trips (issue 13).
     MYSQL_STMT* st = prepare(sql);
-    if (mysql_stmt_param_count(st) != params.size())
+    const bool fresh = !st;
+    if (fresh) {
+        if (count_placeholders(sql) != params.size())
+            throw Error("wrong number of parameters for [" + sql.substr(0, 200) + "]");
+        st = new_statement();
+        unsigned long n = params.size();
+        mysql_stmt_attr_set(st, STMT_ATTR_PREBIND_PARAMS, &n);
+    } else if (mysql_stmt_param_count(st) != params.size()) {
         throw Error("wrong number of parameters for [" + sql.substr(0, 200) + "]");
+    }
     std::vector<MYSQL_BIND> pb(params.size());
     std::vector<long long> ints(params.size());
     std::vector<unsigned long> lens(params.size());
@@ -225,9 +283,23 @@ Rows Connection::run_once(const std::string& sql, const Params& params, bool wan
             b.length = &lens[i];
         }
     }
-    if (!params.empty() && mysql_stmt_bind_param(st, pb.data()) != 0)
-        fail("bind", mysql_stmt_errno(st), mysql_stmt_error(st));
-    if (mysql_stmt_execute(st) != 0) fail("execute [" + sql.substr(0, 200) + "]", mysql_stmt_errno(st), mysql_stmt_error(st));
+    if (fresh) {
+        // Until it is in the cache, the statement is ours to close on every way out.
+        auto give_up = [&](const char* what) {
+            unsigned code = mysql_stmt_errno(st);
+            std::string m = mysql_stmt_error(st);
+            mysql_stmt_close(st);
+            fail(what + (" [" + sql.substr(0, 200) + "]"), code, m);
+        };
+        if (!params.empty() && mysql_stmt_bind_param(st, pb.data()) != 0) give_up("bind");
+        if (mariadb_stmt_execute_direct(st, sql.c_str(), sql.size()) != 0) give_up("prepare/execute");
+        recent_.push_front(sql);
+        statements_[sql] = Cached{st, recent_.begin()};
+    } else {
+        if (!params.empty() && mysql_stmt_bind_param(st, pb.data()) != 0)
+            fail("bind", mysql_stmt_errno(st), mysql_stmt_error(st));
+        if (mysql_stmt_execute(st) != 0) fail("execute [" + sql.substr(0, 200) + "]", mysql_stmt_errno(st), mysql_stmt_error(st));
+    }
     last_insert_id_ = mysql_stmt_insert_id(st);
     if (affected) *affected = mysql_stmt_affected_rows(st);
     Rows rows;

@@ -133,7 +133,8 @@ public:
     const RetryPolicy& retry_policy() const { return opts_.retry; }
 
 private:
-    st_mysql_stmt* prepare(const std::string& sql);
+    st_mysql_stmt* prepare(const std::string& sql);  // the cached statement, or nullptr
+    st_mysql_stmt* new_statement();                  // a handle, room made in the cache
     void reset();
     [[noreturn]] void fail(const std::string& what, unsigned code, const std::string& message);
     Rows run(const std::string& sql, const Params& params, bool want_rows, uint64_t* affected);
@@ -198,6 +199,10 @@ auto with_retry(Connection& c, F&& work) -> decltype(work()) {
         sleep_before_retry(p, attempt);
     }
 }
+
+// The ? placeholders of a statement (outside quotes and comments): checked against the
+// parameters before a statement is sent for the first time.
+size_t count_placeholders(const std::string& sql);
 
 // A name that may be written into SQL as an identifier (table or column names read from the
 // catalogue or a file are checked with it even after a whitelist): [A-Za-z0-9_]{1,64}.
