@@ -11,17 +11,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "vidjil_test_db.h"
 #include "config.h"
 #include "db/db.h"
 
 using namespace vidjil;
 
 namespace {
-db::ConnectOptions cgi_test_options() {
-    const char* conf = std::getenv("VIDJIL_TEST_CONF");
-    if (!conf) throw std::runtime_error("VIDJIL_TEST_CONF is not set: run these tests through t/run-all");
-    return db::ConnectOptions::from_config(Config::from_file(conf));
-}
 int64_t session_status(db::Connection& db, const std::string& name) {
     auto r = db.query_one("SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = ?", {name});
     return r ? r->integer(0) : -1;
@@ -65,7 +61,7 @@ class CgiFirstRunDbTest : public CppUnit::TestFixture {
 
 public:
     void wrong_parameter_count_is_refused_before_sending() {
-        db::Connection db(cgi_test_options());
+        db::Connection db(vidjil_test::db_options());
         db.ensure();
         db.exec_raw("CREATE TEMPORARY TABLE cgi_t (id INT PRIMARY KEY)");
         int64_t prepared = session_status(db, "Com_stmt_prepare");
@@ -78,7 +74,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(int64_t(0), db.query_one("SELECT COUNT(*) FROM cgi_t")->integer(0));
     }
     void errors_of_a_first_run_keep_their_code_and_the_link() {
-        db::Connection db(cgi_test_options());
+        db::Connection db(vidjil_test::db_options());
         db.ensure();
         db.exec_raw("CREATE TEMPORARY TABLE cgi_u (id INT PRIMARY KEY)");
         // Refused at prepare (the schema check relies on this code).
@@ -100,7 +96,7 @@ public:
         CPPUNIT_ASSERT(!db.query_one("SELECT id FROM cgi_u WHERE id = ?", {3}));
     }
     void first_run_is_cached_for_the_next() {
-        db::Connection db(cgi_test_options());
+        db::Connection db(vidjil_test::db_options());
         db.ensure();
         const std::string sql = "SELECT ? + 40, ?";
         auto r = db.query_one(sql, {2, "text with 'quotes' and ?"});

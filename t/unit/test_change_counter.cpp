@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "vidjil_test_db.h"
 #include "config.h"
 #include "db/change_counter.h"
 #include "db/db.h"
@@ -72,11 +73,6 @@ public:
 CPPUNIT_TEST_SUITE_REGISTRATION(ChangeCacheTest);
 
 namespace {
-db::ConnectOptions test_options() {
-    const char* conf = std::getenv("VIDJIL_TEST_CONF");
-    if (!conf) throw std::runtime_error("VIDJIL_TEST_CONF is not set: run these tests through t/run-all");
-    return db::ConnectOptions::from_config(Config::from_file(conf));
-}
 uint64_t counter(db::Connection& db) {
     return std::stoull(*db.query_one("SELECT counter FROM vidjil_change WHERE id = 1")->at(0));
 }
@@ -92,12 +88,12 @@ class ChangeCounterDbTest : public CppUnit::TestFixture {
 
 public:
     void every_trigger_exists_after_migrate() {
-        db::Connection db(test_options());
+        db::Connection db(vidjil_test::db_options());
         CPPUNIT_ASSERT(db::missing_change_triggers(db).empty());
         CPPUNIT_ASSERT(db::ChangeGate(0).ready(db, 1));
     }
     void writes_move_it_reads_and_read_records_do_not() {
-        db::Connection db(test_options());
+        db::Connection db(vidjil_test::db_options());
         std::string name = "chg-" + text::random_hex(4);
         uint64_t c0 = counter(db);
         db.query("SELECT * FROM classification");
@@ -119,7 +115,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(c0 + 5, counter(db));
     }
     void a_missing_trigger_turns_caches_off_until_migrate() {
-        db::Connection db(test_options());
+        db::Connection db(vidjil_test::db_options());
         db.exec_raw("DROP TRIGGER IF EXISTS vidjil_chg_classification_upd");
         db::ChangeGate gate(0);
         bool ready_without = gate.ready(db, 1);
@@ -138,7 +134,7 @@ public:
         CPPUNIT_ASSERT(counter(db) > before + 1);
     }
     void a_write_that_does_not_move_it_does_not_lock_it() {
-        db::Connection a(test_options()), b(test_options());
+        db::Connection a(vidjil_test::db_options()), b(vidjil_test::db_options());
         a.begin();
         a.exec("INSERT INTO user_log (created, msg, table_name, record_id) VALUES (NOW(), 'lock?', 'sample_set', 1)");
         b.exec_raw("SET SESSION innodb_lock_wait_timeout = 2");

@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "vidjil_test_db.h"
 #include "config.h"
 #include "db/db.h"
 #include "util/text.h"
@@ -18,11 +19,6 @@
 using namespace vidjil;
 
 namespace {
-db::ConnectOptions test_options() {
-    const char* conf = std::getenv("VIDJIL_TEST_CONF");
-    if (!conf) throw std::runtime_error("VIDJIL_TEST_CONF is not set: run these tests through t/run-all");
-    return db::ConnectOptions::from_config(Config::from_file(conf));
-}
 
 void wait_until(const std::atomic<bool>& flag) {
     auto end = std::chrono::steady_clock::now() + std::chrono::seconds(30);
@@ -58,7 +54,7 @@ public:
     // A locks row 1 then row 2; B locks rows 2..50 then row 1. B holds more locks, so InnoDB
     // chooses A as the victim: with_retry runs A's transaction again and it commits once.
     void deadlock_is_retried_and_succeeds() {
-        db::ConnectOptions o = test_options();
+        db::ConnectOptions o = vidjil_test::db_options();
         o.retry.base_delay_ms = 10;
         db::Connection setup(o), a(o), b(o);
         Table t(setup);
@@ -110,7 +106,7 @@ public:
     // A row held by another transaction for longer than the lock wait timeout, every time:
     // attempts runs, then the 1205 goes up to the caller.
     void lock_wait_timeout_gives_up_after_the_configured_attempts() {
-        db::ConnectOptions o = test_options();
+        db::ConnectOptions o = vidjil_test::db_options();
         o.retry.attempts = 2;
         o.retry.base_delay_ms = 10;
         db::Connection setup(o), a(o), b(o);
@@ -136,7 +132,7 @@ public:
     }
 
     void other_errors_are_not_retried() {
-        db::ConnectOptions o = test_options();
+        db::ConnectOptions o = vidjil_test::db_options();
         db::Connection a(o);
         int runs = 0;
         bool thrown = false;
@@ -155,7 +151,7 @@ public:
     // Inside a transaction, only the outermost level may run it again: the inner call runs once
     // and lets the error through.
     void nested_use_runs_once() {
-        db::ConnectOptions o = test_options();
+        db::ConnectOptions o = vidjil_test::db_options();
         db::Connection a(o);
         db::Transaction outer(a);
         int runs = 0;

@@ -8,17 +8,13 @@
 #include <stdexcept>
 #include <string>
 
+#include "vidjil_test_db.h"
 #include "config.h"
 #include "db/db.h"
 
 using namespace vidjil;
 
 namespace {
-db::ConnectOptions test_options() {
-    const char* conf = std::getenv("VIDJIL_TEST_CONF");
-    if (!conf) throw std::runtime_error("VIDJIL_TEST_CONF is not set: run these tests through t/run-all");
-    return db::ConnectOptions::from_config(Config::from_file(conf));
-}
 
 // Statements this session closed so far (the server's own count).
 int64_t closed(db::Connection& db) {
@@ -41,7 +37,7 @@ class StatementCacheDbTest : public CppUnit::TestFixture {
 
 public:
     void cache_is_bounded() {
-        db::ConnectOptions o = test_options();
+        db::ConnectOptions o = vidjil_test::db_options();
         o.statement_cache = 8;
         db::Connection db(o);
         db.ensure();
@@ -55,7 +51,7 @@ public:
         CPPUNIT_ASSERT(closed(db) - before >= 190);
     }
     void least_recently_used_is_evicted() {
-        db::ConnectOptions o = test_options();
+        db::ConnectOptions o = vidjil_test::db_options();
         o.statement_cache = 3;  // the status query below takes one place
         db::Connection db(o);
         db.ensure();
