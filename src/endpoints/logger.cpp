@@ -9,6 +9,7 @@
 
 #include "endpoints/news_json.h"
 #include "model/logger_rate.h"
+#include "util/json.h"
 #include "util/log.h"
 
 namespace vidjil::endpoints {
@@ -36,7 +37,7 @@ http::Response default_logger(app::Context& c) {
         log::warn("default/logger: more than " + std::to_string(limit) + " messages this minute from " +
                   c.client_ip() + "; the next ones are dropped until the minute ends");
     }
-    http::Response r = http::Response::html("{\"success\":\"false\",\"message\":" + json_string("/client/: " + msg) + "}");
+    http::Response r = http::Response::html("{\"success\":\"false\",\"message\":" + json::quote("/client/: " + msg) + "}");
     return r;
 }
 

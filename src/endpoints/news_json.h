@@ -8,11 +8,6 @@
 
 namespace vidjil::endpoints {
 
-// A JSON string literal as Python's json.dumps writes it (ensure_ascii: non-ASCII as \uXXXX),
-// with '<', '>' and '&' also \u-escaped: the answers are served as text/html, and nothing in
-// them may ever be read as markup. Invalid UTF-8 becomes U+FFFD.
-std::string json_string(const std::string& s);
-
 // [{"notification": {"id": 7, "creator": 1, "title": ..., "message_content": ...,
 //   "message_type": ..., "priority": ..., "expiration": ..., "creation_datetime": ...},
 //   "user_preference": {"val": null}}, ...] with json.dumps' default separators.

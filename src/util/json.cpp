@@ -1,6 +1,7 @@
 // Implementation of the one JSON reader (see json.h).
 #include "util/json.h"
 
+#include <cstdio>
 #include <memory>
 
 namespace vidjil::json {
@@ -87,31 +88,68 @@ bool parse(std::string_view text, Json::Value& out, std::string* error, const Pa
     }
 }
 
+namespace {
+
+void append_u(std::string& out, unsigned cp) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\u%04x", cp);
+    out += buf;
+}
+
+// Decodes one UTF-8 sequence at s[i]; returns the code point (0xFFFD when invalid) and advances i.
+unsigned next_code_point(std::string_view s, size_t& i) {
+    auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = byte(i);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size()) {
+        ++i;
+        return 0xFFFD;
+    }
+    unsigned cp = len == 1 ? c : c & (0x7F >> len);
+    for (size_t k = 1; k < len; ++k) {
+        if ((byte(i + k) & 0xC0) != 0x80) {
+            ++i;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (byte(i + k) & 0x3F);
+    }
+    static const unsigned min_for_len[] = {0, 0, 0x80, 0x800, 0x10000};
+    i += len;
+    if (cp < min_for_len[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
+    return cp;
+}
+
+}  // namespace
+
 std::string quote(std::string_view s) {
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    out.reserve(s.size() + 2);
-    out += '"';
-    for (char ch : s) {
-        unsigned char c = static_cast<unsigned char>(ch);
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20 || c == 0x7f) {
-                    out += "\\u00";
-                    out += hex[c >> 4];
-                    out += hex[c & 15];
-                } else {
-                    out += ch;
-                }
+    std::string out = "\"";
+    for (size_t i = 0; i < s.size();) {
+        unsigned cp = next_code_point(s, i);
+        switch (cp) {
+            case '"': out += "\\\""; continue;
+            case '\\': out += "\\\\"; continue;
+            case '\n': out += "\\n"; continue;
+            case '\r': out += "\\r"; continue;
+            case '\t': out += "\\t"; continue;
+            case '\b': out += "\\b"; continue;
+            case '\f': out += "\\f"; continue;
+            case '<': case '>': case '&': append_u(out, cp); continue;
+            default: break;
+        }
+        if (cp < 0x20 || cp >= 0x7F) {
+            if (cp >= 0x10000) {  // a surrogate pair, as Python writes it
+                cp -= 0x10000;
+                append_u(out, 0xD800 + (cp >> 10));
+                append_u(out, 0xDC00 + (cp & 0x3FF));
+            } else {
+                append_u(out, cp);
+            }
+        } else {
+            out.push_back(static_cast<char>(cp));
         }
     }
-    out += '"';
-    return out;
+    return out + "\"";
 }
+
 
 }  // namespace vidjil::json

@@ -26,9 +26,10 @@ struct ParseOptions {
 // *error, when the text is not valid JSON or exceeds the limits; never throws.
 bool parse(std::string_view text, Json::Value& out, std::string* error = nullptr, const ParseOptions& options = {});
 
-// `s` as a JSON string literal, quotes included ('"', '\\' and control characters escaped,
-// other UTF-8 bytes as they are): for small documents written on a hot path without building a
-// Json::Value (jsoncpp's writer costs more than the request around it).
+// A JSON string literal as Python's json.dumps writes it (ensure_ascii: non-ASCII as \uXXXX),
+// with '<', '>' and '&' also \u-escaped: answers served as text/html can never be read as
+// markup. Invalid UTF-8 becomes U+FFFD. For small documents written on a hot path or in the
+// exact shape the web client expects, without building a Json::Value.
 std::string quote(std::string_view s);
 
 }  // namespace vidjil::json

@@ -4,6 +4,7 @@
 #include <json/json.h>
 
 #include "endpoints/news_json.h"
+#include "util/json.h"
 #include "http/response.h"
 
 using namespace vidjil;
@@ -44,10 +45,10 @@ public:
     }
     void escaping() {
         CPPUNIT_ASSERT_EQUAL(std::string("\"caf\\u00e9 \\ud83d\\ude00 \\\"q\\\" \\\\ \\n\\u0001\""),
-                             endpoints::json_string("caf\xC3\xA9 \xF0\x9F\x98\x80 \"q\" \\ \n\x01"));
-        CPPUNIT_ASSERT_EQUAL(std::string("\"\\u003c/script\\u003e \\u0026\""), endpoints::json_string("</script> &"));
-        CPPUNIT_ASSERT_EQUAL(std::string("\"a\\ufffdb\""), endpoints::json_string("a\xFF" "b"));
-        CPPUNIT_ASSERT_EQUAL(std::string("\"\\ufffd\""), endpoints::json_string("\xC0\xAF"));  // overlong
+                             json::quote("caf\xC3\xA9 \xF0\x9F\x98\x80 \"q\" \\ \n\x01"));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"\\u003c/script\\u003e \\u0026\""), json::quote("</script> &"));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"a\\ufffdb\""), json::quote("a\xFF" "b"));
+        CPPUNIT_ASSERT_EQUAL(std::string("\"\\ufffd\""), json::quote("\xC0\xAF"));  // overlong
         model::Notification n;
         n.id = 1;
         n.title = "R&D <b>";
