@@ -75,9 +75,9 @@ std::string like_pattern(const std::string& word) {
 // True when one of `groups` holds an `access` grant on a legacy detail row of this type
 // (imported data, model.md §2.4): rare, so the list query carries that clause only then.
 bool has_detail_grants(db::Connection& db, const std::string& type, const std::set<int64_t>& groups) {
-    db::Params p;
+    db::Params p{type};
     add_ids(p, groups);
-    return db.query_one("SELECT 1 FROM auth_permission WHERE table_name = '" + type + "' AND name = 'access' AND "
+    return db.query_one("SELECT 1 FROM auth_permission WHERE table_name = ? AND name = 'access' AND "
                         "group_id IN (" + placeholders(groups.size()) + ") LIMIT 1",
                         p)
         .has_value();
