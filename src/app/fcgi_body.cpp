@@ -3,6 +3,8 @@
 
 #include <fcgiapp.h>
 
+#include <sys/ioctl.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -39,7 +41,34 @@ bool plausible(const FCGX_Request& request, const FCGX_Stream* in, const Libfcgi
            d->buffStop <= d->buff + d->bufflen && in->stopUnget >= d->buff && in->stopUnget <= in->rdNext;
 }
 
+// FCGI_STDIN records that follow in [p, end) reach the empty one (end of the body)?
+bool stdin_end_buffered(const unsigned char* p, const unsigned char* end, int request_id) {
+    while (end - p >= 8) {
+        const int version = p[0], type = p[1], id = (p[2] << 8) | p[3], length = (p[4] << 8) | p[5],
+                  padding = p[6];
+        if (version != 1 || type != kFcgiStdin || id != request_id) return false;
+        if (length == 0) return true;
+        if (end - p < 8 + length + padding) return false;
+        p += 8 + length + padding;
+    }
+    return false;
+}
+
 }  // namespace
+
+bool fcgi_input_complete(const FCGX_Request& request) {
+    const FCGX_Stream* in = request.in;
+    if (!in || request.ipcFd < 0) return false;
+    if (!in->isClosed) {
+        const auto* d = static_cast<const LibfcgiStreamData*>(in->data);
+        if (!plausible(request, in, d) || d->skip != 0) return false;
+        // The current record's content not yet in the buffer, or padding not in it: more to come.
+        if (d->contentLen != 0 || d->buffStop - in->stop < d->paddingLen) return false;
+        if (!stdin_end_buffered(in->stop + d->paddingLen, d->buffStop, request.requestId)) return false;
+    }
+    int pending = 0;
+    return ioctl(request.ipcFd, FIONREAD, &pending) == 0 && pending == 0;
+}
 
 bool enlarge_fcgi_input(FCGX_Request& request, size_t size) {
     FCGX_Stream* in = request.in;

@@ -20,4 +20,14 @@ constexpr size_t kFcgiInputBuffer = 1024 * 1024;
 // least `size` bytes. Returns true when the buffer was replaced.
 bool enlarge_fcgi_input(FCGX_Request& request, size_t size = kFcgiInputBuffer);
 
+// True when the whole request has arrived: libfcgi's input stream is at its end, or the bytes
+// it has read from the connection and not yet delivered reach the (empty) FCGI_STDIN record
+// that ends the body, and the connection holds nothing more. The web server then sends
+// nothing else on this connection, so it can be closed at once (no lingering close: libfcgi
+// shuts the sending side and waits, up to 2 s, for the web server to close first, which is a
+// second wait per request; lingering is only of use while the peer may still send, when a
+// close would lose data or reset the connection). Reads libfcgi's private stream state with
+// the same checks as enlarge_fcgi_input; false whenever anything is not as expected.
+bool fcgi_input_complete(const FCGX_Request& request);
+
 }  // namespace vidjil::app

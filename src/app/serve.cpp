@@ -332,6 +332,8 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
         Response r = answer(env, body);
         write_response(r, env["REQUEST_METHOD"] == "HEAD",
                        [&](const char* d, size_t n) { FCGX_PutStr(d, static_cast<int>(n), request.out); });
+        // Everything the web server will send has arrived: close without lingering (fcgi_body.h).
+        if (fcgi_input_complete(request)) FCGX_Detach(&request);
         FCGX_Finish_r(&request);
         run_after_sent(r, db.get());
     }

@@ -7,29 +7,12 @@ import hashlib
 import os
 import random
 import socket
-import struct
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
 import analyses_fixtures as fx  # noqa: E402
-
-BEGIN, END, PARAMS, STDIN, STDOUT = 1, 3, 4, 5, 6
-
-
-def _record(kind, content, padding=0, rid=1):
-    return struct.pack("!BBHHBx", 1, kind, rid, len(content), padding) + content + b"\0" * padding
-
-
-def _pairs(env):
-    out = b""
-    for k, v in env.items():
-        k, v = k.encode(), v.encode()
-        for n in (len(k), len(v)):
-            out += struct.pack("!B", n) if n < 128 else struct.pack("!I", n | 0x80000000)
-        out += k + v
-    return out
+from fcgi_client import STDIN, Program, answer, begin, record  # noqa: E402
 
 
 def _stdin_records(body, sizes, rng):
@@ -37,48 +20,9 @@ def _stdin_records(body, sizes, rng):
     out, i = [], 0
     while i < len(body):
         n = sizes()
-        out.append(_record(STDIN, body[i:i + n], rng.randrange(8)))
+        out.append(record(STDIN, body[i:i + n], rng.randrange(8)))
         i += n
     return out
-
-
-class Program:
-    """The file program as a persistent FastCGI process (as under spawn-fcgi) on a Unix socket."""
-
-    def __init__(self, env):
-        self.dir = tempfile.mkdtemp(prefix="vidjil-fcgi-")
-        self.path = os.path.join(self.dir, "file.sock")
-        lsock = socket.socket(socket.AF_UNIX)
-        lsock.bind(self.path)
-        lsock.listen(8)
-        penv = dict(PATH="/usr/bin:/bin", VIDJIL_CONF=env.conf, VIDJIL_FCGI_CHILDREN="1")
-        self.log = open(os.path.join(self.dir, "stderr.log"), "w+")
-        self.proc = subprocess.Popen([os.path.join(env.builddir, "cgi-bin", "file")], stdin=lsock.fileno(), env=penv,
-                                     stderr=self.log)
-        lsock.close()
-
-    def reads(self):
-        """(read-like system calls, bytes read) of the program so far (/proc/PID/io)."""
-        io = dict(line.split(": ") for line in open("/proc/%d/io" % self.proc.pid).read().splitlines())
-        return int(io["syscr"]), int(io["rchar"])
-
-    def connect(self):
-        s = socket.socket(socket.AF_UNIX)
-        s.settimeout(120)
-        s.connect(self.path)
-        return s
-
-    def close(self):
-        """Stops the program; returns what it logged."""
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-        self.log.seek(0)
-        logged = self.log.read()
-        self.log.close()
-        for name in ("file.sock", "stderr.log"):
-            os.unlink(os.path.join(self.dir, name))
-        os.rmdir(self.dir)
-        return logged
 
 
 def _request(env, cookie, body, ctype):
@@ -86,7 +30,7 @@ def _request(env, cookie, body, ctype):
               "REQUEST_URI": "/vidjil/file/upload", "QUERY_STRING": "", "REMOTE_ADDR": "127.0.0.1",
               "HTTP_HOST": "127.0.0.1:%d" % env.port, "SERVER_NAME": "127.0.0.1", "HTTP_COOKIE": cookie,
               "CONTENT_TYPE": ctype, "CONTENT_LENGTH": str(len(body))}
-    return (_record(BEGIN, struct.pack("!HB5x", 1, 0)) + _record(PARAMS, _pairs(params)) + _record(PARAMS, b""))
+    return begin(params)
 
 
 def _send(s, data, rng):
@@ -96,28 +40,6 @@ def _send(s, data, rng):
         n = rng.choice((1, 7, 100, 4096, 70000, 1 << 20))
         s.sendall(data[i:i + n])
         i += n
-
-
-def _answer(s):
-    out, buf = b"", b""
-    while True:
-        while len(buf) < 8:
-            chunk = s.recv(65536)
-            assert chunk, "connection closed before FCGI_END_REQUEST"
-            buf += chunk
-        _, kind, _, length, padding = struct.unpack("!BBHHBx", buf[:8])
-        while len(buf) < 8 + length + padding:
-            chunk = s.recv(65536)
-            assert chunk, "connection closed in a record"
-            buf += chunk
-        content, buf = buf[8:8 + length], buf[8 + length + padding:]
-        if kind == STDOUT:
-            out += content
-        elif kind == END:
-            break
-    head, _, payload = out.partition(b"\r\n\r\n")
-    status = [int(line.split()[1]) for line in head.decode("latin-1").split("\r\n") if line.lower().startswith("status:")]
-    return (status[0] if status else 200), payload
 
 
 def _form(sf, data, boundary):
@@ -173,7 +95,7 @@ def test_fastcgi_upload_small_and_large_records_store_the_same_file(env):
             body = _form(sf, data, boundary)
             ctype = "multipart/form-data; boundary=" + boundary
             sizes = (lambda: rng.choice((1, 2, 13, 500, 3000))) if layout == "small" else (lambda: 65535)
-            records = b"".join(_stdin_records(body, sizes, rng)) + _record(STDIN, b"")
+            records = b"".join(_stdin_records(body, sizes, rng)) + record(STDIN, b"")
             s = prog.connect()
             reads0 = prog.reads()
             s.sendall(_request(env, cookie, body, ctype))
@@ -181,7 +103,7 @@ def test_fastcgi_upload_small_and_large_records_store_the_same_file(env):
                 _send(s, records, rng)
             else:
                 s.sendall(records)
-            status, payload = _answer(s)
+            status, payload = answer(s)
             reads1 = prog.reads()
             s.close()
             assert status == 200 and ('"sha256":"%s"' % digest).encode() in payload, (layout, status, payload[:300])
@@ -223,8 +145,8 @@ def test_fastcgi_client_gone_mid_body_leaves_nothing(env):
         body2 = _form(sf2, small, boundary2)
         s = prog.connect()
         s.sendall(_request(env, cookie2, body2, "multipart/form-data; boundary=" + boundary2) +
-                  b"".join(_stdin_records(body2, lambda: 65535, rng)) + _record(STDIN, b""))
-        status, payload = _answer(s)
+                  b"".join(_stdin_records(body2, lambda: 65535, rng)) + record(STDIN, b""))
+        status, payload = answer(s)
         s.close()
         assert status == 200 and _stored(env, sf2) == small, (status, payload[:300])
         assert env.sql("SELECT * FROM sequence_file WHERE id = ?", sf) == before_row
