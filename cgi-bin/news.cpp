@@ -22,7 +22,8 @@ int main() {
         {"/vidjil/notification/delete", GET_POST, Access::Admin, {req("id", Type::Id, From::Query)},
          ep::notification_delete},
         {"/vidjil/notification/get_active_notifications", GET_POST, Access::User, {},
-         ep::notification_get_active},
+         ep::notification_get_active, /*raw_body*/ false, /*stream_body*/ false, /*needs_db*/ true,
+         /*news_state*/ true},
     };
     return serve("vidjil-news", routes);
 }

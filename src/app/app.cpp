@@ -335,7 +335,7 @@ Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& ro
         }
         auto token = req.cookies.find("vidjil_session");
         if (token != req.cookies.end() && !token->second.empty()) {
-            ctx.session = auth::load_session(db, ctx.session_policy(), token->second, ctx.now);
+            ctx.session = auth::load_session(db, ctx.session_policy(), token->second, ctx.now, route->news_state);
             if (!ctx.session) ctx.set_cookies.push_back(auth::clear_cookie(ctx.session_policy(), req.https()));
             else if (ctx.session->change && db::process_change_gate().ready(db, ctx.now)) ctx.change = ctx.session->change;
         }

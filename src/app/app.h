@@ -117,6 +117,7 @@ struct Route {
     bool raw_body = false;       // keep the body as text whatever its content type (align.cgi)
     bool stream_body = false;    // the handler reads the body itself (uploads)
     bool needs_db = true;
+    bool news_state = false;     // the session statement also reads the news poll's cache state
 };
 
 struct Context {

@@ -2,6 +2,7 @@
 #include "auth/session.h"
 
 #include "config.h"
+#include "db/change_counter.h"
 #include "util/text.h"
 
 namespace vidjil::auth {
@@ -25,15 +26,35 @@ static bool plausible_token(const std::string& t) {
 }
 
 std::optional<Current> load_session(db::Connection& db, const SessionPolicy& p, const std::string& token,
-                                    int64_t now) {
+                                    int64_t now, bool news_state) {
     if (!plausible_token(token)) return std::nullopt;
     std::string h = token_hash(token);
-    auto found = model::session_with_user(db, h);
+    // A persistent process reads the change counter with the session and keeps the user's row
+    // while it holds (every write to auth_user moves it); a CGI process joins the row instead.
+    db::ChangeGate& gate = db::process_change_gate();
+    model::SessionRead what;
+    if (gate.enabled()) {
+        what.user = false;
+        what.change = true;
+        what.news = news_state;
+    }
+    auto found = model::session_with_user(db, h, what);
     if (!found) return std::nullopt;
     auto* s = &found->session;
     if (s->expires < now || s->last_seen + p.idle_seconds < now) {
         model::delete_session(db, h);
         return std::nullopt;
+    }
+    if (!what.user) {
+        static db::ChangeCache<int64_t, model::User> users(1024);
+        std::optional<uint64_t> change;
+        if (found->change && gate.ready(db, now)) change = found->change;
+        if (const model::User* u = users.find(change, s->user_id)) {
+            found->user = *u;
+        } else {
+            found->user = model::user_by_id(db, s->user_id);
+            if (found->user) users.put(change, s->user_id, *found->user);
+        }
     }
     auto& user = found->user;
     if (!user || !user->action_token.empty()) {  // deleted, blocked or pending account

@@ -32,8 +32,9 @@ struct Current {
 };
 
 // The session of a cookie token, if it is valid now; expired sessions are deleted.
+// news_state: read the news poll's cache state too (persistent processes; Route::news_state).
 std::optional<Current> load_session(db::Connection& db, const SessionPolicy& p, const std::string& token,
-                                    int64_t now);
+                                    int64_t now, bool news_state = false);
 // Creates a new session and returns its token (the cookie value).
 std::string start_session(db::Connection& db, const SessionPolicy& p, int64_t user_id,
                           std::optional<int64_t> impersonator, const std::string& ip, const std::string& ua,

@@ -47,6 +47,7 @@ public:
     explicit ChangeGate(double recheck_seconds = 30, bool enabled = true)
         : recheck_(recheck_seconds), enabled_(enabled) {}
     void enable() { enabled_ = true; }
+    bool enabled() const { return enabled_; }
     bool ready(Connection& db, std::time_t now);
 
 private:

@@ -3,16 +3,30 @@
 
 namespace vidjil::model {
 
-std::optional<SessionUser> session_with_user(db::Connection& db, const std::string& token_hash) {
+std::optional<SessionUser> session_with_user(db::Connection& db, const std::string& token_hash, SessionRead what) {
     // One statement, only primary/unique key look-ups, joins rather than subqueries (MariaDB
     // optimises a prepared statement again at each execution: subqueries cost more there).
-    auto r = db.query_one("SELECT s.id, s.user_id, s.impersonator_id, s.uuid, s.created, s.last_seen, s.expires, "
-                          "u.id AS uid, u.email, u.first_name, u.last_name, u.password, u.action_token, "
-                          "c.counter AS chg, v.version AS news_version, n.gen AS news_gen "
-                          "FROM vidjil_session s LEFT JOIN auth_user u ON u.id = s.user_id "
-                          "LEFT JOIN vidjil_change c ON c.id = 1 LEFT JOIN vidjil_news_version v ON v.id = 1 "
-                          "LEFT JOIN vidjil_news_cache n ON n.user_id = s.user_id WHERE s.token_hash = ?",
-                          {token_hash});
+    static std::string texts[8];  // per combination of `what`, made once
+    std::string& text = texts[(what.user ? 1 : 0) | (what.change ? 2 : 0) | (what.news ? 4 : 0)];
+    if (text.empty()) {
+        std::string sql = "SELECT s.id, s.user_id, s.impersonator_id, s.uuid, s.created, s.last_seen, s.expires";
+        std::string from = " FROM vidjil_session s";
+        if (what.user) {
+            sql += ", u.id AS uid, u.email, u.first_name, u.last_name, u.password, u.action_token";
+            from += " LEFT JOIN auth_user u ON u.id = s.user_id";
+        }
+        if (what.change) {
+            sql += ", c.counter AS chg";
+            from += " LEFT JOIN vidjil_change c ON c.id = 1";
+        }
+        if (what.news) {
+            sql += ", v.version AS news_version, n.gen AS news_gen";
+            from += " LEFT JOIN vidjil_news_version v ON v.id = 1 "
+                    "LEFT JOIN vidjil_news_cache n ON n.user_id = s.user_id";
+        }
+        text = sql + from + " WHERE s.token_hash = ?";
+    }
+    auto r = db.query_one(text, {token_hash});
     if (!r) return std::nullopt;
     SessionUser out;
     SessionRow& s = out.session;
@@ -24,10 +38,13 @@ std::optional<SessionUser> session_with_user(db::Connection& db, const std::stri
     s.last_seen = r->integer("last_seen");
     s.expires = r->integer("expires");
     s.token_hash = token_hash;
-    if (auto chg = r->at("chg")) out.change = std::stoull(*chg);
-    out.news_version = r->opt_int("news_version");
-    out.news_gen = r->opt_int("news_gen");
-    if (!r->is_null("uid")) {
+    if (what.change)
+        if (auto chg = r->at("chg")) out.change = std::stoull(*chg);
+    if (what.news) {
+        out.news_version = r->opt_int("news_version");
+        out.news_gen = r->opt_int("news_gen");
+    }
+    if (what.user && !r->is_null("uid")) {
         User u;
         u.id = r->integer("uid");
         u.email = r->str("email");

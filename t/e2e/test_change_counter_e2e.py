@@ -94,3 +94,23 @@ def test_news_poll_follows_new_news_and_read_marks(env):
     assert all(nid in ids() for _ in range(ROUNDS))
     c.get("/vidjil/notification/index", query={"id": nid})  # read: not shown again
     assert all(nid not in ids() for _ in range(ROUNDS))
+
+
+def test_account_changed_behind_the_programs_back(env):
+    """A persistent process keeps the user's row while the counter holds (the session row itself is
+    read at every request): an e-mail address changed, then the account blocked by SQL are seen at
+    once; a blocked account's session is gone for good."""
+    email, pw, uid = env.new_user()[:3]
+    c = fx.login(env, email, pw)
+    whoami = "/vidjil/default/whoami"
+    assert all(c.get(whoami).json()["email"] == email for _ in range(ROUNDS))
+    new = env.unique("kept") + "@example.org"
+    env.sql("UPDATE auth_user SET email = ? WHERE id = ?", new, uid)
+    emails = [c.get(whoami).json()["email"] for _ in range(ROUNDS)]
+    assert emails == [new] * ROUNDS, emails
+    env.sql("UPDATE auth_user SET action_token = 'blocked' WHERE id = ?", uid)
+    refused = [c.get(whoami).status for _ in range(ROUNDS)]
+    assert refused == [303] * ROUNDS, refused
+    assert env.sql("SELECT COUNT(*) FROM vidjil_session WHERE user_id = ?", uid) == [["0"]]
+    env.sql("UPDATE auth_user SET action_token = '' WHERE id = ?", uid)
+    assert c.get(whoami).status == 303  # the session was deleted: a new login is needed
