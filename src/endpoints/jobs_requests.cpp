@@ -211,7 +211,7 @@ Response check_process(Context& c) {
         v["message"] = "You don't have access to this sample";
         return Response::json_text(v);
     }
-    auto job = model::job_of_result(c.db, rid);
+    auto job = model::job_state_of_result(c.db, rid);
     std::string status = job ? job->status : (result->data_file ? jobs::COMPLETED : jobs::FAILED);
     if (status == jobs::COMPLETED && !result->data_file) {
         Json::Value running(Json::objectValue);

@@ -172,6 +172,14 @@ std::optional<Job> job_of_result(db::Connection& db, int64_t rid) {
     return j;
 }
 
+std::optional<JobState> job_state_of_result(db::Connection& db, int64_t rid) {
+    auto r = db.query_one("SELECT SQL_CACHE t.status, j.message FROM results_file r JOIN scheduler_task t "
+                          "ON t.id = r.scheduler_task_id LEFT JOIN vidjil_job j ON j.task_id = t.id WHERE r.id = ?",
+                          {rid});
+    if (!r) return std::nullopt;
+    return JobState{r->str(0), r->str(1)};
+}
+
 std::optional<Job> claim_job(db::Connection& db, const std::string& host, int pid, int max_running, int64_t now) {
     // A deadlock or lock wait timeout with another claimer (another host) runs the claim again.
     return db::with_retry(db, [&]() -> std::optional<Job> {

@@ -47,6 +47,13 @@ std::optional<Job> job_by_task(db::Connection& db, int64_t task_id);
 // scheduler_task.status of a task, also of one queued by the original server (no vidjil_job row).
 std::optional<std::string> task_status(db::Connection& db, int64_t task_id);
 std::optional<Job> job_of_result(db::Connection& db, int64_t results_file_id);
+// What checkProcess polls: the status of a result's task and the job's message ("" for a task
+// of the original without a vidjil_job row), in one statement the server may answer from its
+// query cache (SQL_CACHE, see model/sessions.cpp) until the runner writes the task or the job.
+struct JobState {
+    std::string status, message;
+};
+std::optional<JobState> job_state_of_result(db::Connection& db, int64_t results_file_id);
 
 // --- runner ----------------------------------------------------------------------------------
 // Claims the oldest QUEUED job unless `host` already runs `max_running` jobs; marks it RUNNING

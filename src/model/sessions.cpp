@@ -6,10 +6,14 @@ namespace vidjil::model {
 std::optional<SessionUser> session_with_user(db::Connection& db, const std::string& token_hash, SessionRead what) {
     // One statement, only primary/unique key look-ups, joins rather than subqueries (MariaDB
     // optimises a prepared statement again at each execution: subqueries cost more there).
+    // SQL_CACHE: with the server's query cache in DEMAND mode (README.Debian; the local stack),
+    // the answer comes from the cache until a write to one of the tables invalidates it, which
+    // the server does at the write (transactionally consistent): about 10 us of server CPU
+    // instead of 35. Without a query cache the word changes nothing.
     static std::string texts[8];  // per combination of `what`, made once
     std::string& text = texts[(what.user ? 1 : 0) | (what.change ? 2 : 0) | (what.news ? 4 : 0)];
     if (text.empty()) {
-        std::string sql = "SELECT s.id, s.user_id, s.impersonator_id, s.uuid, s.created, s.last_seen, s.expires";
+        std::string sql = "SELECT SQL_CACHE s.id, s.user_id, s.impersonator_id, s.uuid, s.created, s.last_seen, s.expires";
         std::string from = " FROM vidjil_session s";
         if (what.user) {
             sql += ", u.id AS uid, u.email, u.first_name, u.last_name, u.password, u.action_token";
