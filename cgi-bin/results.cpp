@@ -2,6 +2,7 @@
 // run_all_request, checkProcess, default/download/<file>, results_file/*, and
 // file/restart_pre_process (a pre-process job queued again), sample_set/custom and multi_sample_stats (comparing results).
 #include "endpoints/analyses.h"
+#include "model/jobs.h"
 
 using namespace vidjil::app;
 using vidjil::http::From;
@@ -19,7 +20,10 @@ int main() {
          {opt("sample_set_id", Type::Int), opt("config_id", Type::Int), opt("sequence_file_ids", Type::Int),
           opt("sequence_file_ids[]", Type::Int)},
          ep::run_all_request},
-        {"/vidjil/default/checkProcess", GET_POST, Access::User, {opt("processId", Type::Int)}, ep::check_process},
+        // The job's state is read with the session (one statement per poll).
+        {"/vidjil/default/checkProcess", GET_POST, Access::User, {opt("processId", Type::Int)}, ep::check_process,
+         /*raw_body*/ false, /*stream_body*/ false, /*needs_db*/ true, /*news_state*/ false,
+         &vidjil::model::kJobStateJoin, "processId"},
         {"/vidjil/default/download/*", GET_POST, Access::User, {opt("filename", Type::Text, From::Any, 255)},
          ep::default_download},
         {"/vidjil/results_file/info", GET_POST, Access::User, {opt("results_file_id", Type::Int)}, ep::results_file_info},

@@ -157,6 +157,15 @@ std::string Access::describe() const {
 
 namespace {
 
+// The first value of a request parameter, from the query string, else from the form ("").
+std::string first_value(const http::Request& req, const char* name) {
+    for (const http::ParamMap* m : {&req.query, &req.form}) {
+        auto it = m->find(name);
+        if (it != m->end() && !it->second.empty()) return it->second.front();
+    }
+    return "";
+}
+
 // A route path ending in "/*" takes any path below it; the rest is the request's path tail
 // (e.g. the stored file name of /vidjil/default/download/<name>).
 bool route_matches(const Route& r, http::Request& req) {
@@ -335,7 +344,16 @@ Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& ro
         }
         auto token = req.cookies.find("vidjil_session");
         if (token != req.cookies.end() && !token->second.empty()) {
-            ctx.session = auth::load_session(db, ctx.session_policy(), token->second, ctx.now, route->news_state);
+            model::SessionRead ask;
+            ask.news = route->news_state;
+            if (route->session_join) {
+                auto id = text::parse_int(first_value(req, route->session_join_param));
+                if (id && *id > 0) {
+                    ask.join = route->session_join;
+                    ask.join_id = *id;
+                }
+            }
+            ctx.session = auth::load_session(db, ctx.session_policy(), token->second, ctx.now, ask);
             if (!ctx.session) ctx.set_cookies.push_back(auth::clear_cookie(ctx.session_policy(), req.https()));
             else if (ctx.session->change && db::process_change_gate().ready(db, ctx.now)) ctx.change = ctx.session->change;
         }

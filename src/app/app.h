@@ -118,6 +118,10 @@ struct Route {
     bool stream_body = false;    // the handler reads the body itself (uploads)
     bool needs_db = true;
     bool news_state = false;     // the session statement also reads the news poll's cache state
+    // The session statement also reads this route's own row, for the id in the request parameter
+    // session_join_param (when it is a positive integer): Context::session->joined.
+    const model::SessionJoin* session_join = nullptr;
+    const char* session_join_param = nullptr;
 };
 
 struct Context {

@@ -26,17 +26,19 @@ static bool plausible_token(const std::string& t) {
 }
 
 std::optional<Current> load_session(db::Connection& db, const SessionPolicy& p, const std::string& token,
-                                    int64_t now, bool news_state) {
+                                    int64_t now, const model::SessionRead& ask) {
     if (!plausible_token(token)) return std::nullopt;
     std::string h = token_hash(token);
     // A persistent process reads the change counter with the session and keeps the user's row
     // while it holds (every write to auth_user moves it); a CGI process joins the row instead.
     db::ChangeGate& gate = db::process_change_gate();
     model::SessionRead what;
+    what.join = ask.join;
+    what.join_id = ask.join_id;
     if (gate.enabled()) {
         what.user = false;
         what.change = true;
-        what.news = news_state;
+        what.news = ask.news;
     }
     auto found = model::session_with_user(db, h, what);
     if (!found) return std::nullopt;
@@ -66,7 +68,7 @@ std::optional<Current> load_session(db::Connection& db, const SessionPolicy& p, 
         model::touch_session(db, s->id, now);
         s->last_seen = now;
     }
-    return Current{*s, *user, found->change, found->news_version, found->news_gen};
+    return Current{*s, *user, found->change, found->news_version, found->news_gen, std::move(found->joined)};
 }
 
 static std::string new_uuid() {

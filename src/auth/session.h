@@ -29,12 +29,15 @@ struct Current {
     model::User user;
     std::optional<uint64_t> change;  // the change counter read with the session
     std::optional<int64_t> news_version, news_gen;  // the news poll's cache state, read with it
+    std::optional<db::Row> joined;  // the route's own row, when it asked for one (Route::session_join)
 };
 
 // The session of a cookie token, if it is valid now; expired sessions are deleted.
-// news_state: read the news poll's cache state too (persistent processes; Route::news_state).
+// `ask`: what the route wants read with the session: ask.news (the news poll's cache state, for
+// persistent processes; Route::news_state) and ask.join/join_id (Route::session_join); the rest
+// of `ask` is decided here.
 std::optional<Current> load_session(db::Connection& db, const SessionPolicy& p, const std::string& token,
-                                    int64_t now, bool news_state = false);
+                                    int64_t now, const model::SessionRead& ask = {});
 // Creates a new session and returns its token (the cookie value).
 std::string start_session(db::Connection& db, const SessionPolicy& p, int64_t user_id,
                           std::optional<int64_t> impersonator, const std::string& ip, const std::string& ua,

@@ -211,7 +211,10 @@ Response check_process(Context& c) {
         v["message"] = "You don't have access to this sample";
         return Response::json_text(v);
     }
-    auto job = model::job_state_of_result(c.db, rid);
+    // Read with the session when the route asked for it (cgi-bin/results.cpp), else now.
+    std::optional<model::JobState> job;
+    if (c.session->joined) job = model::job_state_from_session_row(*c.session->joined, rid);
+    if (!job) job = model::job_state_of_result(c.db, rid);
     std::string status = job ? job->status : (result->data_file ? jobs::COMPLETED : jobs::FAILED);
     if (status == jobs::COMPLETED && !result->data_file) {
         Json::Value running(Json::objectValue);

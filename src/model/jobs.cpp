@@ -180,6 +180,16 @@ std::optional<JobState> job_state_of_result(db::Connection& db, int64_t rid) {
     return JobState{r->str(0), r->str(1)};
 }
 
+const SessionJoin kJobStateJoin = {
+    ", jr.id AS job_rid, jt.status AS job_status, jj.message AS job_message",
+    " LEFT JOIN (results_file jr JOIN scheduler_task jt ON jt.id = jr.scheduler_task_id "
+    "LEFT JOIN vidjil_job jj ON jj.task_id = jt.id) ON jr.id = ?"};
+
+std::optional<JobState> job_state_from_session_row(const db::Row& joined, int64_t rid) {
+    if (joined.integer("job_rid", 0) != rid) return std::nullopt;
+    return JobState{joined.str("job_status"), joined.str("job_message")};
+}
+
 std::optional<Job> claim_job(db::Connection& db, const std::string& host, int pid, int max_running, int64_t now) {
     // A deadlock or lock wait timeout with another claimer (another host) runs the claim again.
     return db::with_retry(db, [&]() -> std::optional<Job> {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "db/db.h"
+#include "model/sessions.h"
 
 namespace vidjil::model {
 
@@ -54,6 +55,10 @@ struct JobState {
     std::string status, message;
 };
 std::optional<JobState> job_state_of_result(db::Connection& db, int64_t results_file_id);
+// The same read with the session (checkProcess's Route::session_join, the result's id), and the
+// state from that row when it is the row of `results_file_id` (nullopt otherwise: read it then).
+extern const SessionJoin kJobStateJoin;
+std::optional<JobState> job_state_from_session_row(const db::Row& joined, int64_t results_file_id);
 
 // --- runner ----------------------------------------------------------------------------------
 // Claims the oldest QUEUED job unless `host` already runs `max_running` jobs; marks it RUNNING

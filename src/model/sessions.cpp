@@ -1,6 +1,9 @@
 // SQL for sessions and login throttling (see sessions.h).
 #include "model/sessions.h"
 
+#include <map>
+#include <utility>
+
 namespace vidjil::model {
 
 std::optional<SessionUser> session_with_user(db::Connection& db, const std::string& token_hash, SessionRead what) {
@@ -10,10 +13,11 @@ std::optional<SessionUser> session_with_user(db::Connection& db, const std::stri
     // the answer comes from the cache until a write to one of the tables invalidates it, which
     // the server does at the write (transactionally consistent): about 10 us of server CPU
     // instead of 35. Without a query cache the word changes nothing.
-    static std::string texts[8];  // per combination of `what`, made once
-    std::string& text = texts[(what.user ? 1 : 0) | (what.change ? 2 : 0) | (what.news ? 4 : 0)];
+    static std::map<std::pair<int, const SessionJoin*>, std::string> texts;  // made once each
+    std::string& text = texts[{(what.user ? 1 : 0) | (what.change ? 2 : 0) | (what.news ? 4 : 0), what.join}];
     if (text.empty()) {
-        std::string sql = "SELECT SQL_CACHE s.id, s.user_id, s.impersonator_id, s.uuid, s.created, s.last_seen, s.expires";
+        std::string sql =
+            "SELECT SQL_CACHE s.id, s.user_id, s.impersonator_id, s.uuid, s.created, s.last_seen, s.expires";
         std::string from = " FROM vidjil_session s";
         if (what.user) {
             sql += ", u.id AS uid, u.email, u.first_name, u.last_name, u.password, u.action_token";
@@ -28,9 +32,13 @@ std::optional<SessionUser> session_with_user(db::Connection& db, const std::stri
             from += " LEFT JOIN vidjil_news_version v ON v.id = 1 "
                     "LEFT JOIN vidjil_news_cache n ON n.user_id = s.user_id";
         }
+        if (what.join) {
+            sql += what.join->columns;
+            from += what.join->join;
+        }
         text = sql + from + " WHERE s.token_hash = ?";
     }
-    auto r = db.query_one(text, {token_hash});
+    auto r = what.join ? db.query_one(text, {what.join_id, token_hash}) : db.query_one(text, {token_hash});
     if (!r) return std::nullopt;
     SessionUser out;
     SessionRow& s = out.session;
@@ -58,6 +66,7 @@ std::optional<SessionUser> session_with_user(db::Connection& db, const std::stri
         u.action_token = r->str("action_token");
         out.user = u;
     }
+    if (what.join) out.joined = std::move(*r);
     return out;
 }
 
