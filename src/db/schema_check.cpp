@@ -26,7 +26,7 @@ const std::vector<int>& compiled_migrations() {
 std::vector<int> missing_migrations(Connection& db, const std::vector<int>& wanted) {
     std::set<int> done;
     try {
-        for (const auto& r : db.query("SELECT version FROM vidjil_schema_version"))
+        for (const auto& r : db.query("SELECT SQL_CACHE version FROM vidjil_schema_version"))
             done.insert(static_cast<int>(r.integer(0)));
     } catch (const Unavailable&) {
         throw;

@@ -17,7 +17,7 @@ static db::Params as_params(const std::set<int64_t>& ids) {
 
 UserAcl user_acl(db::Connection& db, int64_t user_id, const std::string& admin_role) {
     UserAcl out;
-    auto rows = db.query("SELECT m.group_id, ga.first_group_id, ap.name, "
+    auto rows = db.query("SELECT SQL_CACHE m.group_id, ga.first_group_id, ap.name, "
                          "m.group_id = (SELECT MIN(id) FROM auth_group WHERE role = ?) AS is_admin "
                          "FROM auth_membership m "
                          "LEFT JOIN group_assoc ga ON ga.second_group_id = m.group_id "
@@ -78,7 +78,7 @@ std::set<std::pair<int64_t, std::string>> capability_tables(db::Connection& db, 
 std::set<int64_t> groups_with(db::Connection& db, const std::string& name, const std::string& table,
                               int64_t record_id) {
     std::set<int64_t> out;
-    for (const auto& r : db.query("SELECT group_id FROM auth_permission WHERE name = ? AND table_name = ? "
+    for (const auto& r : db.query("SELECT SQL_CACHE group_id FROM auth_permission WHERE name = ? AND table_name = ? "
                                   "AND record_id = ?",
                                   {name, table, record_id}))
         if (r.at(0)) out.insert(r.integer(0));
@@ -116,7 +116,7 @@ std::optional<std::pair<std::string, int64_t>> set_detail(db::Connection& db, in
 
 std::set<int64_t> sets_of_file(db::Connection& db, int64_t sequence_file_id) {
     std::set<int64_t> out;
-    for (const auto& r : db.query("SELECT sample_set_id FROM sample_set_membership WHERE sequence_file_id = ? "
+    for (const auto& r : db.query("SELECT SQL_CACHE sample_set_id FROM sample_set_membership WHERE sequence_file_id = ? "
                                   "AND sample_set_id IS NOT NULL",
                                   {sequence_file_id}))
         out.insert(r.integer(0));

@@ -11,7 +11,7 @@ namespace vidjil::model {
 std::optional<SetInfo> set_info(db::Connection& db, int64_t ss) {
     // One query (get_data's hot path): the set, the first row of its detail table, its owner.
     auto s = db.query_one(
-        "SELECT s.sample_type, p.id, p.first_name, p.last_name, p.info, r.id, r.name, r.info, r.run_date, "
+        "SELECT SQL_CACHE s.sample_type, p.id, p.first_name, p.last_name, p.info, r.id, r.name, r.info, r.run_date, "
         "g.id, g.name, g.info, "
         "(SELECT group_id FROM auth_permission WHERE name = 'access' AND table_name = 'sample_set' "
         "AND record_id = s.id ORDER BY id LIMIT 1) "
@@ -96,7 +96,7 @@ std::vector<LogLine> record_logs(db::Connection& db, const std::string& table, i
 namespace {
 
 const char* kRecordColumns =
-    "SELECT r.id AS rid, f.id AS sf, f.data_file AS seq_file, r.data_file AS res_file, f.filename, f.info, "
+    "SELECT SQL_CACHE r.id AS rid, f.id AS sf, f.data_file AS seq_file, r.data_file AS res_file, f.filename, f.info, "
     "DATE_FORMAT(f.sampling_date, '%Y-%m-%d') AS sampling_date, "
     "(SELECT MIN(p.id) FROM patient p JOIN sample_set_membership mp ON mp.sample_set_id = p.sample_set_id "
     " WHERE mp.sequence_file_id = f.id) AS patient_id, "

@@ -10,7 +10,7 @@ namespace vidjil::model {
 namespace {
 
 const char* kConfigColumns =
-    "SELECT c.id, c.name, c.program, c.command, c.fuse_command, c.info, c.classification, k.name AS cname, "
+    "SELECT SQL_CACHE c.id, c.name, c.program, c.command, c.fuse_command, c.info, c.classification, k.name AS cname, "
     "l.time_limit FROM config c LEFT JOIN classification k ON k.id = c.classification "
     "LEFT JOIN vidjil_config_limit l ON l.config_id = c.id ";
 

@@ -25,7 +25,7 @@ ResultRow result_of_row(const db::Row& r) {
 }
 
 const char* kFusedColumns =
-    "SELECT id, sample_set_id, config_id, fused_file, DATE_FORMAT(fuse_date, '%Y-%m-%d %H:%i:%s') AS fuse_date, "
+    "SELECT SQL_CACHE id, sample_set_id, config_id, fused_file, DATE_FORMAT(fuse_date, '%Y-%m-%d %H:%i:%s') AS fuse_date, "
     "sequence_file_list FROM fused_file ";
 
 FusedRow fused_of_row(const db::Row& r) {

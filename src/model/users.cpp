@@ -86,7 +86,7 @@ std::vector<int64_t> user_group_ids(db::Connection& db, int64_t user_id) {
 std::vector<Group> creation_groups(db::Connection& db, int64_t user_id) {
     std::vector<Group> out;
     auto rows = db.query(
-        "SELECT g.id, g.role, g.description FROM auth_group g "
+        "SELECT SQL_CACHE g.id, g.role, g.description FROM auth_group g "
         "JOIN auth_permission p ON p.group_id = g.id "
         "WHERE p.name = 'create' AND p.table_name = 'sample_set' AND p.record_id = 0 "
         "AND g.id IN (SELECT group_id FROM auth_membership WHERE user_id = ?) ORDER BY p.id",
