@@ -247,7 +247,7 @@ std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery&
     db::Params p;
     std::string where = where_clause(db, q, p);
     if (q.limit < 0) {
-        for (const auto& r : db.query(select_sets(q.type) + where + order_clause(q), p)) {
+        for (const auto& r : db.query_uncached(select_sets(q.type) + where + order_clause(q), p)) {
             SetListRow row;
             row.set = from_row(r, q.type);
             out.push_back(std::move(row));
@@ -257,15 +257,17 @@ std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery&
         // A page: sort the ids alone (rows without LONGTEXT columns sort in memory, not in an
         // on-disk temporary table) with LIMIT, then read the page's rows. The total is a COUNT
         // of its own: fetching every matching id to count them cost 100 000 rows per page.
+        // Statements with the visibility clause are not kept prepared (query_uncached): a
+        // persistent program's second and later runs of them took 2-4 times as long.
         std::string sql = "SELECT d.sample_set_id FROM " + from_sets(q.type) + where + order_clause(q) + " LIMIT ? OFFSET ?";
         if (total) {
-            auto n = db.query_one("SELECT COUNT(*) FROM " + from_sets(q.type) + where, p);
+            auto n = db.query_one_uncached("SELECT COUNT(*) FROM " + from_sets(q.type) + where, p);
             *total = n ? n->integer(0) : 0;
         }
         p.emplace_back(static_cast<long long>(q.limit));
         p.emplace_back(static_cast<long long>(q.offset));
         std::vector<int64_t> ids;
-        for (const auto& r : db.query(sql, p)) ids.push_back(r.integer(0));
+        for (const auto& r : db.query_uncached(sql, p)) ids.push_back(r.integer(0));
         if (ids.empty()) return out;
         db::Params pi;
         std::map<int64_t, SampleSet> found;
@@ -300,7 +302,7 @@ SetListTotals list_totals(db::Connection& db, const SetListQuery& q, int64_t set
     // type is counted twice, which the footer can live with): driven by the memberships, far
     // fewer than the sets.
     db::Params p;
-    auto f = db.query_one("SELECT COUNT(*), COALESCE(SUM(COALESCE(sf.size_file, 0) + COALESCE(sf.size_file2, 0)), 0) "
+    auto f = db.query_one_uncached("SELECT COUNT(*), COALESCE(SUM(COALESCE(sf.size_file, 0) + COALESCE(sf.size_file2, 0)), 0) "
                           "FROM sample_set_membership m JOIN sequence_file sf ON sf.id = m.sequence_file_id JOIN " +
                           q.type + " d ON d.sample_set_id = m.sample_set_id LEFT JOIN auth_user u ON u.id = d.creator" +
                           where_clause(db, q, p),
@@ -320,7 +322,7 @@ std::optional<int64_t> neighbour_set(db::Connection& db, const SetListQuery& q, 
                                      : " AND d.sample_set_id < ? ORDER BY d.sample_set_id DESC") +
                       " LIMIT 1";
     p.emplace_back(static_cast<long long>(from));
-    auto r = db.query_one(sql, p);
+    auto r = db.query_one_uncached(sql, p);
     if (!r) return std::nullopt;
     return r->integer(0);
 }
