@@ -247,7 +247,8 @@ void add_page_details(db::Connection& db, std::vector<SetListRow>& rows) {
 
 }  // namespace
 
-std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery& q, int64_t* total) {
+std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery& q, int64_t* total,
+                                         std::vector<int64_t>* matching, int64_t matching_max) {
     std::vector<SetListRow> out;
     if (!is_set_type(q.type)) return out;
     db::Params p;
@@ -281,12 +282,22 @@ std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery&
             *total = n ? n->integer(0) : 0;
         };
         if (total && !one_pass) count();
+        // The ids of every matching set for the footer's files (matching): the same statement
+        // with the first matching_max + 1 rows instead of the page's, the page cut from them.
+        const bool collect = one_pass && matching && q.offset + q.limit <= matching_max + 1;
         db::Params pp = p;
-        pp.emplace_back(static_cast<long long>(q.limit));
-        pp.emplace_back(static_cast<long long>(q.offset));
+        pp.emplace_back(static_cast<long long>(collect ? matching_max + 1 : q.limit));
+        pp.emplace_back(static_cast<long long>(collect ? 0 : q.offset));
         std::vector<int64_t> ids;
         db::Rows page = db.query_uncached(sql, pp);
-        for (const auto& r : page) ids.push_back(r.integer(0));
+        if (collect) {
+            for (size_t i = static_cast<size_t>(q.offset); i < page.size() && i < static_cast<size_t>(q.offset + q.limit); ++i)
+                ids.push_back(page[i].integer(0));
+            if (static_cast<int64_t>(page.size()) <= matching_max)
+                for (const auto& r : page) matching->push_back(r.integer(0));
+        } else {
+            for (const auto& r : page) ids.push_back(r.integer(0));
+        }
         if (one_pass) {
             if (!page.empty()) *total = page.front().integer(1);
             else if (q.offset > 0) count();
@@ -305,7 +316,7 @@ std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery&
 }
 
 SetListTotals list_totals(db::Connection& db, const SetListQuery& q, int64_t sets, const std::vector<SetListRow>& page,
-                          int64_t max_sets) {
+                          int64_t max_sets, const std::vector<int64_t>& matching) {
     SetListTotals t;
     t.sets = sets;
     if (!is_set_type(q.type)) return t;
@@ -324,7 +335,20 @@ SetListTotals list_totals(db::Connection& db, const SetListQuery& q, int64_t set
     }
     // Files through the memberships of the listed sets (a file in two listed sets of the same
     // type is counted twice, which the footer can live with): driven by the memberships, far
-    // fewer than the sets.
+    // fewer than the sets. When the matching ids are known (a filter), their memberships
+    // directly: the filter's LIKEs and semi-joins are not evaluated a second time.
+    if (static_cast<int64_t>(matching.size()) == sets) {
+        db::Params p;
+        auto f = db.query_one_uncached("SELECT COUNT(*), COALESCE(SUM(COALESCE(sf.size_file, 0) + COALESCE(sf.size_file2, 0)), 0) "
+                                       "FROM sample_set_membership m JOIN sequence_file sf ON sf.id = m.sequence_file_id "
+                                       "WHERE m.sample_set_id IN (" + id_list(matching, p) + ")",
+                                       p);
+        if (f) {
+            t.files = f->integer(0);
+            t.size = f->integer(1);
+        }
+        return t;
+    }
     db::Params p;
     auto f = db.query_one_uncached("SELECT COUNT(*), COALESCE(SUM(COALESCE(sf.size_file, 0) + COALESCE(sf.size_file2, 0)), 0) "
                           "FROM sample_set_membership m JOIN sequence_file sf ON sf.id = m.sequence_file_id JOIN " +
