@@ -171,10 +171,18 @@ std::string where_clause(db::Connection& db, const SetListQuery& q, db::Params& 
         p.emplace_back(static_cast<long long>(*q.only_id));
     }
     for (const auto& word : q.words) w += " AND " + word_clause(db, q, word, p);
+    // A tag: the tags of that name looked up first (a small table), then an IN subquery on
+    // tag_ref that MariaDB can drive from the tag's references (EXISTS with a join of tag ran a
+    // look-up for every listed set: administrator, #MRD on 100 000 patients, 180 -> 40 ms).
     for (const auto& tag : q.tags) {
-        w += " AND EXISTS (SELECT 1 FROM tag_ref tr JOIN tag t ON t.id = tr.tag_id WHERE tr.table_name = '" + q.type +
-             "' AND tr.record_id = d.id AND t.name = ?)";
-        p.emplace_back(tag);
+        std::vector<int64_t> tag_ids;
+        for (const auto& r : db.query("SELECT id FROM tag WHERE name = ?", {tag})) tag_ids.push_back(r.integer(0));
+        if (tag_ids.empty()) {
+            w += " AND 1 = 0";
+            continue;
+        }
+        w += " AND d.id IN (SELECT tr.record_id FROM tag_ref tr WHERE tr.table_name = '" + q.type +
+             "' AND tr.tag_id IN (" + id_list(tag_ids, p) + "))";
     }
     return w;
 }
