@@ -218,6 +218,20 @@ std::string order_clause(const SetListQuery& q) {
     return o + (by_id && !desc ? "d.sample_set_id ASC" : "d.sample_set_id DESC");
 }
 
+// Statements with the visibility semi-join or a filter's subqueries are prepared for each run
+// and closed after it (query_uncached): MariaDB 10.11 ran a persistent program's cached copy of
+// them again 2-4 times slower, with the same rows examined (issue 13, bench/README-sets). An
+// administrator's unfiltered list has neither: its statements stay cached.
+db::Rows list_query(db::Connection& db, const SetListQuery& q, const std::string& sql, const db::Params& p) {
+    return q.see_all && q.words.empty() && q.tags.empty() ? db.query(sql, p) : db.query_uncached(sql, p);
+}
+std::optional<db::Row> list_query_one(db::Connection& db, const SetListQuery& q, const std::string& sql,
+                                      const db::Params& p) {
+    db::Rows r = list_query(db, q, sql, p);
+    if (r.empty()) return std::nullopt;
+    return std::move(r.front());
+}
+
 void add_page_details(db::Connection& db, std::vector<SetListRow>& rows) {
     if (rows.empty()) return;
     std::map<int64_t, SetListRow*> by_id;
@@ -262,7 +276,7 @@ std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery&
     db::Params p;
     std::string where = where_clause(db, q, p);
     if (q.limit < 0) {
-        for (const auto& r : db.query_uncached(select_sets(q.type) + where + order_clause(q), p)) {
+        for (const auto& r : list_query(db, q, select_sets(q.type) + where + order_clause(q), p)) {
             SetListRow row;
             row.set = from_row(r, q.type);
             out.push_back(std::move(row));
@@ -272,8 +286,7 @@ std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery&
         // A page: sort the ids alone (rows without LONGTEXT columns sort in memory, not in an
         // on-disk temporary table) with LIMIT, then read the page's rows. The total is a COUNT
         // of its own: fetching every matching id to count them cost 100 000 rows per page.
-        // Statements with the visibility clause are not kept prepared (query_uncached): a
-        // persistent program's second and later runs of them took 2-4 times as long.
+        // Statements with the visibility clause are not kept prepared (list_query).
         // A filter (words, tags) or a sort by a column reads every visible set anyway: the
         // total is then counted by the same statement (COUNT(*) OVER (): the rows before the
         // LIMIT, exact), one pass instead of two. A page past the end has no row to carry it:
@@ -286,7 +299,7 @@ std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery&
         std::string sql = "SELECT d.sample_set_id" + std::string(one_pass ? ", COUNT(*) OVER ()" : "") + " FROM " +
                           from_sets(q.type) + where + order_clause(q) + " LIMIT ? OFFSET ?";
         auto count = [&] {
-            auto n = db.query_one_uncached("SELECT COUNT(*) FROM " + from_sets(q.type) + where, p);
+            auto n = list_query_one(db, q, "SELECT COUNT(*) FROM " + from_sets(q.type) + where, p);
             *total = n ? n->integer(0) : 0;
         };
         if (total && !one_pass) count();
@@ -297,7 +310,7 @@ std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery&
         pp.emplace_back(static_cast<long long>(collect ? matching_max + 1 : q.limit));
         pp.emplace_back(static_cast<long long>(collect ? 0 : q.offset));
         std::vector<int64_t> ids;
-        db::Rows page = db.query_uncached(sql, pp);
+        db::Rows page = list_query(db, q, sql, pp);
         if (collect) {
             for (size_t i = static_cast<size_t>(q.offset); i < page.size() && i < static_cast<size_t>(q.offset + q.limit); ++i)
                 ids.push_back(page[i].integer(0));
@@ -346,7 +359,7 @@ SetListTotals list_totals(db::Connection& db, const SetListQuery& q, int64_t set
     // fewer than the sets. When the matching ids are known (a filter), their memberships
     // directly: the filter's LIKEs and semi-joins are not evaluated a second time.
     if (static_cast<int64_t>(matching.size()) == sets) {
-        db::Params p;
+        db::Params p;  // a text of its own for each number of ids: not cached
         auto f = db.query_one_uncached("SELECT COUNT(*), COALESCE(SUM(COALESCE(sf.size_file, 0) + COALESCE(sf.size_file2, 0)), 0) "
                                        "FROM sample_set_membership m JOIN sequence_file sf ON sf.id = m.sequence_file_id "
                                        "WHERE m.sample_set_id IN (" + id_list(matching, p) + ")",
@@ -358,7 +371,7 @@ SetListTotals list_totals(db::Connection& db, const SetListQuery& q, int64_t set
         return t;
     }
     db::Params p;
-    auto f = db.query_one_uncached("SELECT COUNT(*), COALESCE(SUM(COALESCE(sf.size_file, 0) + COALESCE(sf.size_file2, 0)), 0) "
+    auto f = list_query_one(db, q, "SELECT COUNT(*), COALESCE(SUM(COALESCE(sf.size_file, 0) + COALESCE(sf.size_file2, 0)), 0) "
                           "FROM sample_set_membership m JOIN sequence_file sf ON sf.id = m.sequence_file_id JOIN " +
                           q.type + " d ON d.sample_set_id = m.sample_set_id LEFT JOIN auth_user u ON u.id = d.creator" +
                           where_clause(db, q, p),
@@ -378,7 +391,7 @@ std::optional<int64_t> neighbour_set(db::Connection& db, const SetListQuery& q, 
                                      : " AND d.sample_set_id < ? ORDER BY d.sample_set_id DESC") +
                       " LIMIT 1";
     p.emplace_back(static_cast<long long>(from));
-    auto r = db.query_one_uncached(sql, p);
+    auto r = list_query_one(db, q, sql, p);
     if (!r) return std::nullopt;
     return r->integer(0);
 }
