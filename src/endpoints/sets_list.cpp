@@ -1,6 +1,7 @@
 // Handlers listing sample sets: sample_set/all (page and format=json), samplesetById and the
 // set-token auto-completion of the sample form (api.md §3.3, §5.3).
 #include "endpoints/sets.h"
+#include "db/change_counter.h"
 #include "util/text.h"
 
 namespace vidjil::endpoints {
@@ -12,6 +13,17 @@ namespace {
 constexpr int64_t kStep = 50;
 // LIST_TOTALS_MAX_SETS: the footer counts the files of at most this many listed sets.
 constexpr int64_t kTotalsMaxSets = 2000;
+
+// The footer's count of an unfiltered list (no word, no tag), per process while the change
+// counter holds: it depends on the detail table and the grants only, whose writes move the
+// counter. An addition: the first request after any change counts again (bench/README-sets).
+db::ChangeCache<std::string, int64_t> list_count_cache(1024);
+
+std::string count_key(const model::SetListQuery& q) {
+    std::string k = q.type + (q.see_all ? "|all|" : "|");
+    for (int64_t g : q.read_groups) k += std::to_string(g) + ",";
+    return k + "|" + (q.public_group ? std::to_string(*q.public_group) : "");
+}
 
 std::string type_label(const std::string& type) {
     return type == "patient" ? "patients" : type == "run" ? "runs" : "sets";
@@ -194,9 +206,13 @@ Response sample_set_all(Context& c) {
     int64_t total = 0;  // the HTML footer counts every matching set; the JSON does not
     int64_t max_sets = c.cfg.get_int("LIST_TOTALS_MAX_SETS", kTotalsMaxSets);
     std::vector<int64_t> matching;  // every matching id, when a filter's pass gave them
+    const bool keep_count = !c.format_json() && page && q.words.empty() && q.tags.empty();
+    if (keep_count)
+        if (const int64_t* n = list_count_cache.find(c.change, count_key(q))) q.known_total = *n;
     std::vector<model::SetListRow> rows =
         c.format_json() ? model::list_sample_sets(c.db, q)
                         : model::list_sample_sets(c.db, q, &total, page ? &matching : nullptr, std::max<int64_t>(max_sets, 0));
+    if (keep_count && !q.known_total) list_count_cache.put(c.change, count_key(q), total);
     bool has_next = page && static_cast<int64_t>(rows.size()) > kStep;
     if (has_next) rows.pop_back();
     std::vector<int64_t> ids = ids_of(rows);

@@ -302,7 +302,10 @@ std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery&
             auto n = list_query_one(db, q, "SELECT COUNT(*) FROM " + from_sets(q.type) + where, p);
             *total = n ? n->integer(0) : 0;
         };
-        if (total && !one_pass) count();
+        if (total && !one_pass) {
+            if (q.known_total) *total = *q.known_total;
+            else count();
+        }
         // The ids of every matching set for the footer's files (matching): the same statement
         // with the first matching_max + 1 rows instead of the page's, the page cut from them.
         const bool collect = one_pass && matching && q.offset + q.limit <= matching_max + 1;

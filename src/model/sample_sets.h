@@ -54,6 +54,9 @@ struct SetListQuery {
     std::set<int64_t> anon_groups;         // perm_groups("anon"): names searchable on their sets
     bool details = true;                   // file counts, configs and groups of each row
     std::optional<int64_t> only_id;        // this set only (samplesetById)
+    // The number of matching sets when the caller kept it (sample_set/all: an unfiltered
+    // list's count, per process while the change counter holds): not counted again.
+    std::optional<int64_t> known_total;
 };
 struct SetListRow {
     SampleSet set;

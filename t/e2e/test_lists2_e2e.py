@@ -89,3 +89,31 @@ def test_set_page_rows_in_place_escaped_and_no_marker_left(env):
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
     assert html.count('<tr id="row_sequence_file_') == 3
     assert html.rstrip().endswith("</div>") and 'id="footer_number_samples">3 samples' in html  # the page around them whole
+
+
+def test_unfiltered_list_count_follows_every_change(env):
+    """The footer's count of an unfiltered list is kept per process while the change counter
+    holds (spawn-fcgi): a new set, a share by another group, a withdrawn grant and a deleted set
+    must each show at the next request."""
+    c, uid, group = lib.lab_user(env)
+    other, _, other_group = lib.lab_user(env)
+
+    def count():
+        sets, _, _ = _footer(c, "run", page=0)
+        assert _footer(c, "run", page=0)[0] == sets  # the second answer (kept) says the same
+        return sets
+
+    n0 = count()
+    assert n0 == 0
+    rid = lib.create_set(c, group, "run", name=env.unique("r"))
+    assert count() == 1
+    shared = lib.create_set(other, other_group, "run", name=env.unique("s"))
+    assert count() == 1
+    env.sql("INSERT INTO auth_permission (group_id, name, table_name, record_id) VALUES (?, 'access', 'sample_set', ?)",
+            group, shared)
+    assert count() == 2
+    env.sql("DELETE FROM auth_permission WHERE group_id = ? AND table_name = 'sample_set' AND record_id = ?",
+            group, shared)
+    assert count() == 1
+    env.sql("DELETE FROM sample_set WHERE id = ?", rid)  # its run row goes by cascade
+    assert count() == 0
