@@ -308,7 +308,9 @@ std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery&
         }
         // The ids of every matching set for the footer's files (matching): the same statement
         // with the first matching_max + 1 rows instead of the page's, the page cut from them.
-        const bool collect = one_pass && matching && q.offset + q.limit <= matching_max + 1;
+        // At most 10 000 ids (LIST_TOTALS_MAX_SETS set higher): one placeholder each in the
+        // footer's statement, which MariaDB bounds at 65 535.
+        const bool collect = one_pass && matching && matching_max <= 10000 && q.offset + q.limit <= matching_max + 1;
         db::Params pp = p;
         pp.emplace_back(static_cast<long long>(collect ? matching_max + 1 : q.limit));
         pp.emplace_back(static_cast<long long>(collect ? 0 : q.offset));
