@@ -216,9 +216,9 @@ struct ColumnBuffer {
 };
 }  // namespace
 
-Rows Connection::run(const std::string& sql, const Params& params, bool want_rows, uint64_t* affected) {
+Rows Connection::run(const std::string& sql, const Params& params, bool want_rows, uint64_t* affected, bool keep) {
     if (!unverified_) {
-        Rows rows = run_once(sql, params, want_rows, affected);
+        Rows rows = run_once(sql, params, want_rows, affected, keep);
         last_ok_ = std::chrono::steady_clock::now();
         return rows;
     }
@@ -229,31 +229,44 @@ Rows Connection::run(const std::string& sql, const Params& params, bool want_row
     unverified_ = false;
     const bool in_tx = in_tx_;
     try {
-        Rows rows = run_once(sql, params, want_rows, affected);
+        Rows rows = run_once(sql, params, want_rows, affected, keep);
         last_ok_ = std::chrono::steady_clock::now();
         return rows;
     } catch (const Unavailable& e) {
         if (in_tx || (e.code() != CR_SERVER_GONE_ERROR && e.code() != ER_CONNECTION_KILLED)) throw;
         ensure();
-        Rows rows = run_once(sql, params, want_rows, affected);
+        Rows rows = run_once(sql, params, want_rows, affected, keep);
         last_ok_ = std::chrono::steady_clock::now();
         return rows;
     }
 }
 
-Rows Connection::run_once(const std::string& sql, const Params& params, bool want_rows, uint64_t* affected) {
+Rows Connection::run_once(const std::string& sql, const Params& params, bool want_rows, uint64_t* affected,
+                          bool keep) {
     if (!mysql_) ensure();
     // A statement this connection has not prepared yet is prepared and executed in one round
     // trip (mariadb_stmt_execute_direct: COM_STMT_PREPARE and COM_STMT_EXECUTE sent together,
     // the parameters still bound, never written into the SQL); it is then kept for the next
     // runs like any prepared statement. A CGI process runs each statement once: this halves its
     // round trips (issue 13).
-    MYSQL_STMT* st = prepare(sql);
+    MYSQL_STMT* st = keep ? prepare(sql) : nullptr;
     const bool fresh = !st;
+    // A statement not kept (query_uncached) is closed on every way out of this function.
+    struct Closer {
+        MYSQL_STMT* st = nullptr;
+        ~Closer() {
+            if (st) mysql_stmt_close(st);
+        }
+    } closer;
     if (fresh) {
         if (count_placeholders(sql) != params.size())
             throw Error("wrong number of parameters for [" + sql.substr(0, 200) + "]");
-        st = new_statement();
+        if (keep) {
+            st = new_statement();
+        } else {
+            st = mysql_stmt_init(mysql_);
+            if (!st) fail("stmt_init", mysql_errno(mysql_), mysql_error(mysql_));
+        }
         unsigned long n = params.size();
         mysql_stmt_attr_set(st, STMT_ATTR_PREBIND_PARAMS, &n);
     } else if (mysql_stmt_param_count(st) != params.size()) {
@@ -289,12 +302,16 @@ Rows Connection::run_once(const std::string& sql, const Params& params, bool wan
             unsigned code = mysql_stmt_errno(st);
             std::string m = mysql_stmt_error(st);
             mysql_stmt_close(st);
+            closer.st = nullptr;
             fail(what + (" [" + sql.substr(0, 200) + "]"), code, m);
         };
+        if (!keep) closer.st = st;
         if (!params.empty() && mysql_stmt_bind_param(st, pb.data()) != 0) give_up("bind");
         if (mariadb_stmt_execute_direct(st, sql.c_str(), sql.size()) != 0) give_up("prepare/execute");
-        recent_.push_front(sql);
-        statements_[sql] = Cached{st, recent_.begin()};
+        if (keep) {
+            recent_.push_front(sql);
+            statements_[sql] = Cached{st, recent_.begin()};
+        }
     } else {
         if (!params.empty() && mysql_stmt_bind_param(st, pb.data()) != 0)
             fail("bind", mysql_stmt_errno(st), mysql_stmt_error(st));
@@ -362,6 +379,16 @@ Rows Connection::run_once(const std::string& sql, const Params& params, bool wan
 }
 
 Rows Connection::query(const std::string& sql, const Params& params) { return run(sql, params, true, nullptr); }
+
+Rows Connection::query_uncached(const std::string& sql, const Params& params) {
+    return run(sql, params, true, nullptr, false);
+}
+
+std::optional<Row> Connection::query_one_uncached(const std::string& sql, const Params& params) {
+    Rows r = run(sql, params, true, nullptr, false);
+    if (r.empty()) return std::nullopt;
+    return std::move(r.front());
+}
 
 std::optional<Row> Connection::query_one(const std::string& sql, const Params& params) {
     Rows r = run(sql, params, true, nullptr);

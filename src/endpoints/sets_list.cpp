@@ -1,6 +1,7 @@
 // Handlers listing sample sets: sample_set/all (page and format=json), samplesetById and the
 // set-token auto-completion of the sample form (api.md §3.3, §5.3).
 #include "endpoints/sets.h"
+#include "db/change_counter.h"
 #include "util/text.h"
 
 namespace vidjil::endpoints {
@@ -12,6 +13,17 @@ namespace {
 constexpr int64_t kStep = 50;
 // LIST_TOTALS_MAX_SETS: the footer counts the files of at most this many listed sets.
 constexpr int64_t kTotalsMaxSets = 2000;
+
+// The footer's count of an unfiltered list (no word, no tag), per process while the change
+// counter holds: it depends on the detail table and the grants only, whose writes move the
+// counter. An addition: the first request after any change counts again (bench/README-sets).
+db::ChangeCache<std::string, int64_t> list_count_cache(1024);
+
+std::string count_key(const model::SetListQuery& q) {
+    std::string k = q.type + (q.see_all ? "|all|" : "|");
+    for (int64_t g : q.read_groups) k += std::to_string(g) + ",";
+    return k + "|" + (q.public_group ? std::to_string(*q.public_group) : "");
+}
 
 std::string type_label(const std::string& type) {
     return type == "patient" ? "patients" : type == "run" ? "runs" : "sets";
@@ -137,7 +149,7 @@ Json::Value header(const model::SetListQuery& q, bool show_groups, const std::st
 
 Response all_page(Context& c, const model::SetListQuery& q, std::vector<model::SetListRow>& rows,
                   const std::set<int64_t>& anon, const std::set<int64_t>& admin, int64_t page, bool has_next,
-                  const std::string& filter, int64_t total) {
+                  const std::string& filter, int64_t total, int64_t max_sets, const std::vector<int64_t>& matching) {
     auto& perm = c.perm();
     size_t real_groups = 0;
     for (int64_t g : perm.groups())
@@ -161,8 +173,7 @@ Response all_page(Context& c, const model::SetListQuery& q, std::vector<model::S
     Json::Value list(Json::arrayValue);
     for (const auto& r : rows) list.append(html_row(r, anon.count(r.set.id) > 0, admin.count(r.set.id) > 0, show_groups));
     d["rows"] = list;
-    int64_t max_sets = c.cfg.get_int("LIST_TOTALS_MAX_SETS", kTotalsMaxSets);
-    model::SetListTotals t = model::list_totals(c.db, q, total, rows, max_sets);
+    model::SetListTotals t = model::list_totals(c.db, q, total, rows, max_sets, matching);
     d["totals"] = std::to_string(t.sets) + " " + type_label(q.type) + ", " +
                   (t.files_counted ? std::to_string(t.files) + " files (" + format_size(t.size) + ")"
                                    : "files counted up to " + std::to_string(max_sets) + " " + type_label(q.type) +
@@ -193,7 +204,15 @@ Response sample_set_all(Context& c) {
         q.offset = *page * kStep;
     }
     int64_t total = 0;  // the HTML footer counts every matching set; the JSON does not
-    std::vector<model::SetListRow> rows = model::list_sample_sets(c.db, q, c.format_json() ? nullptr : &total);
+    int64_t max_sets = c.cfg.get_int("LIST_TOTALS_MAX_SETS", kTotalsMaxSets);
+    std::vector<int64_t> matching;  // every matching id, when a filter's pass gave them
+    const bool keep_count = !c.format_json() && page && q.words.empty() && q.tags.empty();
+    if (keep_count)
+        if (const int64_t* n = list_count_cache.find(c.change, count_key(q))) q.known_total = *n;
+    std::vector<model::SetListRow> rows =
+        c.format_json() ? model::list_sample_sets(c.db, q)
+                        : model::list_sample_sets(c.db, q, &total, page ? &matching : nullptr, std::max<int64_t>(max_sets, 0));
+    if (keep_count && !q.known_total) list_count_cache.put(c.change, count_key(q), total);
     bool has_next = page && static_cast<int64_t>(rows.size()) > kStep;
     if (has_next) rows.pop_back();
     std::vector<int64_t> ids = ids_of(rows);
@@ -203,7 +222,8 @@ Response sample_set_all(Context& c) {
     c.audit("list", "sample_set", std::nullopt,
             "type=" + type + " filter=" + filter + " page=" + (page ? std::to_string(*page) : "all") + " rows=" +
                 std::to_string(rows.size()));
-    if (!c.format_json()) return all_page(c, q, rows, anon, admin, page.value_or(0), has_next, filter, total);
+    if (!c.format_json())
+        return all_page(c, q, rows, anon, admin, page.value_or(0), has_next, filter, total, max_sets, matching);
     Json::Value v(Json::objectValue);
     Json::Value query(Json::arrayValue);
     for (const auto& r : rows) query.append(row_json(r, anon.count(r.set.id) > 0));

@@ -54,6 +54,9 @@ struct SetListQuery {
     std::set<int64_t> anon_groups;         // perm_groups("anon"): names searchable on their sets
     bool details = true;                   // file counts, configs and groups of each row
     std::optional<int64_t> only_id;        // this set only (samplesetById)
+    // The number of matching sets when the caller kept it (sample_set/all: an unfiltered
+    // list's count, per process while the change counter holds): not counted again.
+    std::optional<int64_t> known_total;
 };
 struct SetListRow {
     SampleSet set;
@@ -63,15 +66,21 @@ struct SetListRow {
     std::vector<std::string> groups;
 };
 // The rows of the query's page; with `total`, also the number of matching sets (same pass).
-std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery& q, int64_t* total = nullptr);
+// With `matching` (and `total`) and a filter or sort that reads every visible set anyway: the
+// ids of all the matching sets when there are at most `matching_max` of them and the page is
+// among them (list_totals then counts their files without evaluating the filter again);
+// left empty otherwise.
+std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery& q, int64_t* total = nullptr,
+                                         std::vector<int64_t>* matching = nullptr, int64_t matching_max = 0);
 struct SetListTotals {
     int64_t sets = 0, files = 0, size = 0;
     bool files_counted = true;  // false: more than max_sets sets, files and size not counted
 };
 // Files and bytes of the `sets` matching sets, `page` being the listed page of them; not
 // counted (files_counted false) when sets > max_sets (max_sets < 0: no bound).
+// `matching`: the ids of all the matching sets when list_sample_sets gave them (else empty).
 SetListTotals list_totals(db::Connection& db, const SetListQuery& q, int64_t sets, const std::vector<SetListRow>& page,
-                          int64_t max_sets = -1);
+                          int64_t max_sets = -1, const std::vector<int64_t>& matching = {});
 // Next (direction 1) or previous (-1) set id of the same type visible under `q`.
 std::optional<int64_t> neighbour_set(db::Connection& db, const SetListQuery& q, int64_t from, int direction);
 

@@ -33,6 +33,7 @@ class StatementCacheDbTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(cache_is_bounded);
     CPPUNIT_TEST(least_recently_used_is_evicted);
     CPPUNIT_TEST(configured_size);
+    CPPUNIT_TEST(uncached_is_closed_after_its_run);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -66,6 +67,31 @@ public:
         db.query(nth_sql(2), {1});  // had been evicted: prepared again (and 1 evicted)
         CPPUNIT_ASSERT(prepared(db) - p1 >= 2);
         CPPUNIT_ASSERT_EQUAL(size_t(3), db.cached_statements());
+    }
+    // query_uncached (the lists' visibility statements, issue 13): prepared for one run, closed
+    // by the server after it, never in the cache, and the cached statements stay as they were.
+    void uncached_is_closed_after_its_run() {
+        db::ConnectOptions o = vidjil_test::db_options();
+        db::Connection db(o);
+        db.ensure();
+        db.query(nth_sql(1), {1});
+        closed(db);
+        prepared(db);  // both status queries cached from here on
+        size_t cached = db.cached_statements();
+        int64_t p0 = prepared(db), c0 = closed(db);
+        for (int i = 0; i < 5; ++i) {
+            auto r = db.query_one_uncached(nth_sql(7), {static_cast<long long>(i)});
+            CPPUNIT_ASSERT(r);
+            CPPUNIT_ASSERT_EQUAL(int64_t(i + 7), r->integer(0));
+            CPPUNIT_ASSERT_EQUAL(size_t(2), db.query_uncached("SELECT 1 UNION ALL SELECT ?", {2}).size());
+        }
+        CPPUNIT_ASSERT_EQUAL(cached, db.cached_statements());
+        CPPUNIT_ASSERT_EQUAL(int64_t(10), prepared(db) - p0);  // prepared at each run
+        CPPUNIT_ASSERT_EQUAL(int64_t(10), closed(db) - c0);    // and closed after it
+        // A failing statement: an error, nothing cached, and the link stays usable.
+        CPPUNIT_ASSERT_THROW(db.query_uncached("SELECT no_such_column FROM DUAL WHERE ? = 1", {1}), std::exception);
+        CPPUNIT_ASSERT_EQUAL(int64_t(2), db.query_one(nth_sql(1), {1})->integer(0));
+        CPPUNIT_ASSERT_EQUAL(cached, db.cached_statements());
     }
     void configured_size() {
         CPPUNIT_ASSERT_EQUAL(size_t(64), db::ConnectOptions::from_config(Config::from_text("")).statement_cache);
