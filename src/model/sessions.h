@@ -15,10 +15,6 @@ struct SessionRow {
     std::string uuid, token_hash;
 };
 
-// What the session statement reads besides the session row. It runs on every request: each
-// joined table costs the database about 10 us of CPU per request (a prepared statement is
-// optimised again at each execution), so a persistent process, which keeps the user's row
-// under the change counter (auth/session.cpp), does not join it.
 // A route's own row, read in the session statement (one round trip instead of two): `columns`
 // (", x.a AS ...") and `join` (" LEFT JOIN ... ON ... = ?", one placeholder: the id). Defined
 // next to the route's other SQL; the handler still checks the reader's right before using it.
@@ -27,6 +23,10 @@ struct SessionJoin {
     const char* join;
 };
 
+// What the session statement reads besides the session row. It runs on every request: each
+// joined table costs the database about 10 us of CPU per request (a prepared statement is
+// optimised again at each execution), so a persistent process, which keeps the user's row
+// under the change counter (auth/session.cpp), does not join it.
 struct SessionRead {
     bool user = true;     // the user's row (auth_user)
     bool change = false;  // the change counter (vidjil_change)
