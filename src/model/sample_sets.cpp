@@ -232,11 +232,21 @@ std::optional<db::Row> list_query_one(db::Connection& db, const SetListQuery& q,
     return std::move(r.front());
 }
 
+void add_details(db::Connection& db, std::vector<SetListRow>& rows, size_t from, size_t to);
+
+// The rows' details, by batches of at most 10 000 sets: a list without pages (the JSON of every
+// set) may hold more sets than the 65 535 placeholders MariaDB allows in one statement.
 void add_page_details(db::Connection& db, std::vector<SetListRow>& rows) {
-    if (rows.empty()) return;
+    constexpr size_t kBatch = 10000;
+    for (size_t from = 0; from < rows.size(); from += kBatch) add_details(db, rows, from, std::min(rows.size(), from + kBatch));
+}
+
+void add_details(db::Connection& db, std::vector<SetListRow>& rows, size_t from, size_t to) {
+    if (from >= to) return;
     std::map<int64_t, SetListRow*> by_id;
     db::Params ids;
-    for (auto& r : rows) {
+    for (size_t i = from; i < to; ++i) {
+        SetListRow& r = rows[i];
         by_id[r.set.id] = &r;
         ids.emplace_back(static_cast<long long>(r.set.id));
     }
@@ -401,10 +411,28 @@ std::optional<int64_t> neighbour_set(db::Connection& db, const SetListQuery& q, 
     return r->integer(0);
 }
 
+namespace {
+void granted_batch(db::Connection& db, const std::set<int64_t>& id_set, const std::set<int64_t>& groups,
+                   std::set<int64_t>& out);
+}  // namespace
+
 std::set<int64_t> sets_granted_to(db::Connection& db, const std::vector<int64_t>& ids, const std::set<int64_t>& groups) {
     std::set<int64_t> out;
     if (ids.empty() || groups.empty()) return out;
-    std::set<int64_t> id_set(ids.begin(), ids.end());
+    // By batches of 10 000 ids: a list without pages may hold more sets than the 65 535
+    // placeholders MariaDB allows in one statement.
+    std::set<int64_t> all(ids.begin(), ids.end());
+    for (auto it = all.begin(); it != all.end();) {
+        std::set<int64_t> id_set;
+        for (; it != all.end() && id_set.size() < 10000; ++it) id_set.insert(*it);
+        granted_batch(db, id_set, groups, out);
+    }
+    return out;
+}
+
+namespace {
+void granted_batch(db::Connection& db, const std::set<int64_t>& id_set, const std::set<int64_t>& groups,
+                   std::set<int64_t>& out) {
     std::string in_ids = placeholders(id_set.size()), in_groups = placeholders(groups.size());
     db::Params p;
     add_ids(p, id_set);
@@ -422,8 +450,8 @@ std::set<int64_t> sets_granted_to(db::Connection& db, const std::vector<int64_t>
                                       p))
             out.insert(r.integer(0));
     }
-    return out;
 }
+}  // namespace
 
 std::optional<SampleSet> sample_set_by_id(db::Connection& db, int64_t id) {
     auto t = db.query_one("SELECT sample_type FROM sample_set WHERE id = ?", {id});
