@@ -1,3 +1,4 @@
 # Build fragment of the "lists" area (issue 13: sample_set/all and sample_set/index at scale):
 # the covering index of the lists' visibility. Benchmark: bench/sample-set-list-bench (on demand).
 dist_sql_DATA += sql/058-list-visibility.sql
+dist_sql_DATA += sql/062-set-file-count.sql

@@ -33,6 +33,47 @@ std::string condition(const std::string& table, const std::string& event) {
     return std::string(" AND (NEW.table_name IN ") + kLogged + " OR OLD.table_name IN " + kLogged + ")";
 }
 
+// The kept file counts (sql/062): patient/run/generic.file_count = the number of
+// sample_set_membership rows of the row's set. `delta` added to the counts of the set `set_id`
+// (an SQL expression of the trigger's row).
+std::string add_to_count(const std::string& set_id, const std::string& delta) {
+    std::string s;
+    for (const char* d : {"patient", "run", "generic"})
+        s += std::string("UPDATE ") + d + " SET file_count = file_count + " + delta + " WHERE sample_set_id = " + set_id + "; ";
+    return s;
+}
+
+constexpr const char* kCountOfNew = "(SELECT COUNT(*) FROM sample_set_membership m WHERE m.sample_set_id = NEW.sample_set_id)";
+
+void add_count_triggers(std::map<std::string, std::string>& out) {
+    const std::string p = "vidjil_chg_cnt_";
+    out[p + "membership_ins"] = "CREATE TRIGGER " + p + "membership_ins AFTER INSERT ON sample_set_membership FOR EACH ROW "
+                                "BEGIN " + add_to_count("NEW.sample_set_id", "1") + "END";
+    out[p + "membership_del"] = "CREATE TRIGGER " + p + "membership_del AFTER DELETE ON sample_set_membership FOR EACH ROW "
+                                "BEGIN " + add_to_count("OLD.sample_set_id", "-1") + "END";
+    out[p + "membership_upd"] = "CREATE TRIGGER " + p + "membership_upd AFTER UPDATE ON sample_set_membership FOR EACH ROW "
+                                "IF NOT (NEW.sample_set_id <=> OLD.sample_set_id) THEN " +
+                                add_to_count("OLD.sample_set_id", "-1") + add_to_count("NEW.sample_set_id", "1") + "END IF";
+    // A sequence file's memberships are deleted by the foreign key's cascade, which fires no
+    // trigger: they are taken off their sets' counts before (undone with the statement if the
+    // delete fails).
+    std::string file_del;
+    for (const char* d : {"patient", "run", "generic"})
+        file_del += std::string("UPDATE ") + d + " d JOIN (SELECT sample_set_id, COUNT(*) AS n FROM sample_set_membership "
+                    "WHERE sequence_file_id = OLD.id GROUP BY sample_set_id) m ON m.sample_set_id = d.sample_set_id "
+                    "SET d.file_count = d.file_count - m.n; ";
+    out[p + "sequence_file_del"] =
+        "CREATE TRIGGER " + p + "sequence_file_del BEFORE DELETE ON sequence_file FOR EACH ROW BEGIN " + file_del + "END";
+    // A detail row is counted when it is made or given another set (whatever count it was given).
+    for (const std::string d : {"patient", "run", "generic"}) {
+        out[p + d + "_ins"] = "CREATE TRIGGER " + p + d + "_ins BEFORE INSERT ON " + d +
+                              " FOR EACH ROW SET NEW.file_count = " + kCountOfNew;
+        out[p + d + "_upd"] = "CREATE TRIGGER " + p + d + "_upd BEFORE UPDATE ON " + d +
+                              " FOR EACH ROW IF NOT (NEW.sample_set_id <=> OLD.sample_set_id) THEN SET NEW.file_count = " +
+                              kCountOfNew + "; END IF";
+    }
+}
+
 }  // namespace
 
 std::map<std::string, std::string> change_trigger_statements() {
@@ -44,7 +85,21 @@ std::map<std::string, std::string> change_trigger_statements() {
             out[name] = "CREATE TRIGGER " + name + " AFTER " + event + " ON " + t + " FOR EACH ROW " + kBump +
                         condition(t, event);
         }
+    add_count_triggers(out);
     return out;
+}
+
+void recount_set_files(Connection& db) {
+    for (const char* d : {"patient", "run", "generic"})
+        db.exec_raw(std::string("UPDATE ") + d + " d SET d.file_count = (SELECT COUNT(*) FROM sample_set_membership m WHERE "
+                    "m.sample_set_id = d.sample_set_id) WHERE d.file_count <> (SELECT COUNT(*) FROM sample_set_membership m "
+                    "WHERE m.sample_set_id = d.sample_set_id)");
+}
+
+bool set_file_counts_exact(Connection& db, std::time_t now) {
+    ChangeGate& gate = process_change_gate();
+    if (gate.enabled()) return gate.ready(db, now);
+    return missing_change_triggers(db).empty();
 }
 
 std::vector<std::string> missing_change_triggers(Connection& db) {
@@ -73,6 +128,8 @@ int install_change_triggers(Connection& db, std::ostream& out) {
     }
     if (!missing.empty() && failed == 0) {
         out << "created " << missing.size() << " change-counter triggers\n";
+        // Rows written while a trigger was missing may have left a kept file count stale.
+        recount_set_files(db);
         // The tables may have been written without triggers: no value read before may stand.
         jump_change_counter(db);
     }

@@ -24,7 +24,8 @@ namespace vidjil::db {
 // The tables whose writes move the counter (user_log only for the logs of patients, runs and
 // generic sets, which get_data shows: the reads it records itself do not move it).
 const std::vector<std::string>& change_tables();
-// Name -> CREATE TRIGGER statement, three per table.
+// Name -> CREATE TRIGGER statement, three per table, and the triggers that keep the sets'
+// file counts (vidjil_chg_cnt_*, sql/062).
 std::map<std::string, std::string> change_trigger_statements();
 // Creates the missing triggers. Returns the number still missing (0 when all exist): a
 // failure (no TRIGGER privilege; binary logging without log_bin_trust_function_creators) is
@@ -35,6 +36,13 @@ std::vector<std::string> missing_change_triggers(Connection& db);
 // Drops every change-counter trigger (before a bulk load: restore). install_change_triggers()
 // makes them again.
 void drop_change_triggers(Connection& db);
+// Makes every kept file count (patient/run/generic.file_count, sql/062) again from the
+// memberships (rows already right are not written). install_change_triggers() calls it
+// whenever it created a trigger; import-dump after its load.
+void recount_set_files(Connection& db);
+// True when the kept file counts can be trusted: every trigger exists (the process gate when
+// enabled, else one question to the database). Otherwise a list counts the memberships itself.
+bool set_file_counts_exact(Connection& db, std::time_t now);
 // Moves the counter far (a random step of up to 2^40): after a restore or an import, a number
 // already seen by a running process must not name different data.
 void jump_change_counter(Connection& db);

@@ -197,6 +197,7 @@ std::vector<std::string> sort_columns(const SetListQuery& q) {
     else if (s == "birth" && q.type == "patient") cols = {"d.birth"};
     else if (s == "run_date" && q.type == "run") cols = {"d.run_date"};
     else if (s == "creator") cols = {"u.last_name"};
+    else if (s == "file_count" && q.kept_file_counts) cols = {"d.file_count"};  // the same number, kept (sql/062)
     else if (s == "file_count") cols = {"(SELECT COUNT(*) FROM sample_set_membership m WHERE m.sample_set_id = d.sample_set_id)"};
     else if (s == "confs")
         cols = {"(SELECT GROUP_CONCAT(DISTINCT c.name ORDER BY c.name) FROM fused_file f JOIN config c ON "
@@ -304,8 +305,11 @@ std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery&
         // the only full pass. Not for a sort alone of a user who sees every set: that COUNT
         // reads an index of the detail table (11 ms for 100 000 patients), while the window
         // sorts every row instead of keeping the page's best (admin, sort by name: 140 -> 400 ms).
-        const bool one_pass =
-            total && (!q.words.empty() || !q.tags.empty() || (!q.see_all && !sort_columns(q).empty()));
+        // Nor for the sort on the kept file counts: an index gives that order (sql/062), so the
+        // page stops after its rows as an unsorted one does.
+        const bool indexed_sort = q.sort == "file_count" && q.kept_file_counts;
+        const bool one_pass = total && (!q.words.empty() || !q.tags.empty() ||
+                                        (!q.see_all && !sort_columns(q).empty() && !indexed_sort));
         std::string sql = "SELECT d.sample_set_id" + std::string(one_pass ? ", COUNT(*) OVER ()" : "") + " FROM " +
                           from_sets(q.type) + where + order_clause(q) + " LIMIT ? OFFSET ?";
         auto count = [&] {

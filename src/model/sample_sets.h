@@ -57,6 +57,9 @@ struct SetListQuery {
     // The number of matching sets when the caller kept it (sample_set/all: an unfiltered
     // list's count, per process while the change counter holds): not counted again.
     std::optional<int64_t> known_total;
+    // Sort by file count on the kept counts (sql/062, d.file_count) instead of counting each
+    // set's memberships: only when db::set_file_counts_exact() said they hold.
+    bool kept_file_counts = false;
 };
 struct SetListRow {
     SampleSet set;
