@@ -14,7 +14,10 @@ namespace {
 kainjow::mustache::mustache& parsed(const std::string& name, const std::string& text) {
     static std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> cache;
     auto& slot = cache[name];
-    if (!slot || !slot->is_valid()) slot = std::make_unique<kainjow::mustache::mustache>(text);
+    if (!slot || !slot->is_valid()) {
+        slot = std::make_unique<kainjow::mustache::mustache>(text);
+        slot->set_custom_escape(html_escape);  // the one escaper (the same as kainjow's own)
+    }
     return *slot;
 }
 
@@ -67,7 +70,31 @@ Data from_json(const Json::Value& v) {
     return Data(false);
 }
 
-std::string html_escape(const std::string& s) { return kainjow::mustache::html_escape<std::string>(s); }
+void html_escape_append(std::string& out, const std::string& s) {
+    size_t from = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        const char* e;
+        switch (s[i]) {
+            case '&': e = "&amp;"; break;
+            case '<': e = "&lt;"; break;
+            case '>': e = "&gt;"; break;
+            case '"': e = "&quot;"; break;
+            case '\'': e = "&apos;"; break;
+            default: continue;
+        }
+        out.append(s, from, i - from);
+        out += e;
+        from = i + 1;
+    }
+    out.append(s, from, std::string::npos);
+}
+
+std::string html_escape(const std::string& s) {
+    std::string out;
+    out.reserve(s.size() + s.size() / 8);
+    html_escape_append(out, s);
+    return out;
+}
 
 std::string js_string(const std::string& s) {
     static const char* digits = "0123456789abcdef";

@@ -22,7 +22,10 @@ std::string render(const std::string& name, const Data& data);
 std::string js_string(const std::string& s);
 // The same escaping as {{ }} in templates, for the few fragments built in code (tag links, the
 // news poll's JSON): '&', '<', '>', '"', '\'' and friends as entities.
+// The one HTML escaper: every {{ }} of render() and of render::Compiled goes through it.
 std::string html_escape(const std::string& s);
+// The same, appended to `out` (no string per value).
+void html_escape_append(std::string& out, const std::string& s);
 inline Data list() { return Data(Data::type::list); }
 // The one adapter from a page's view-model (a Json::Value) to mustache data: object -> map,
 // array -> list, string -> string, number -> its decimal text, true/false -> a mustache boolean
