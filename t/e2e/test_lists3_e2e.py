@@ -225,3 +225,36 @@ def test_import_dump_counts_files_of_sets_loaded_in_any_order(env):
         assert _listed(get, "patient", "dumped", False) == [4, 2, 1]
     finally:
         lab.close()
+
+
+def test_set_page_shows_each_files_newest_visible_result(env):
+    """sample_set/index picks each file's result in C++ (no ORDER BY): the newest run_date, a
+    NULL date oldest, then the highest id; hidden results never; the HTML row and the JSON agree."""
+    c, uid, group = lib.lab_user(env)
+    sid = lib.create_set(c, group, "run", name=env.unique("res"))
+    cfg = int(env.sql("SELECT MIN(id) FROM config")[0][0])
+    cases = [  # (run dates in insertion order, hidden flags, index of the expected one or None)
+        (["2024-01-01 10:00:00", "2025-06-01 09:00:00", None], "FFF", 1),
+        (["2025-06-01 09:00:00", "2025-06-01 09:00:00", "2023-01-01 00:00:00"], "FFF", 1),  # same date: highest id
+        ([None, None], "FF", 1),
+        (["2030-01-01 00:00:00", "2020-01-01 00:00:00", "0000-00-00 00:00:00"], "TFF", 1),  # hidden newest skipped
+        (["0000-00-00 00:00:00", None], "FF", 0),  # a zero date is newer than none
+        (["2030-01-01 00:00:00"], "T", None),
+    ]
+    expected = {}
+    for dates, hidden, want in cases:
+        fid = lib.create_sample(c, [sid])
+        ids = []
+        for d, h in zip(dates, hidden):
+            env.sql("SET SESSION sql_mode = ''; INSERT INTO results_file (sequence_file_id, config_id, run_date, hidden) "
+                    "VALUES (?, ?, %s, ?)" % ("NULL" if d is None else "'%s'" % d), fid, cfg, h)
+            ids.append(int(env.sql("SELECT MAX(id) FROM results_file")[0][0]))
+        expected[fid] = ids[want] if want is not None else None
+    rows = lib.index_json(c, sid, config_id=cfg)["query"]
+    got = {q["sequence_file"]["id"]: (q["results_file"] or {}).get("id") for q in rows}
+    assert got == expected, (got, expected)
+    html = c.get("/vidjil/sample_set/index", query={"id": sid, "config_id": cfg}).text
+    for fid, rid in expected.items():
+        row = html[html.index('id="row_sequence_file_%d"' % fid):]
+        row = row[:row.index("</tr>")]
+        assert (("results_file_id': '%d'" % rid) in row) if rid else ("results_file_id" not in row), (fid, rid, row)
