@@ -255,7 +255,8 @@ void file_row(const RowTemplate& t, const SetPage& p, const RowCommon& k, const 
 // rendered by kainjow (hash look-ups, a std::function per node, a string per escaped value).
 // The row template is now compiled once per process (render::Compiled: the same output, byte
 // for byte) and each row's data is one vector by slot, reused from row to row.
-std::string rows_html(Context& c, const SetPage& p) {
+// Appended to `out`, with room kept for `tail` more bytes once the first row's size is known.
+void rows_html(Context& c, const SetPage& p, std::string& out, size_t tail) {
     RowCommon k;
     k.ssid = std::to_string(p.set.id);
     k.cfg = std::to_string(p.config_id);
@@ -266,14 +267,14 @@ std::string rows_html(Context& c, const SetPage& p) {
     k.can_run = p.can_run;
     const RowTemplate& t = row_template();
     render::Compiled::Object d = t.t.object();
-    std::string out;
+    bool first = true;
     for (const auto& f : p.files) {
         size_t before = out.size();
         file_row(t, p, k, f, d);
         t.t.render(d, out);
-        if (before == 0) out.reserve(out.size() * p.files.size() + 1024);
+        if (first) out.reserve(out.size() + (out.size() - before) * (p.files.size() - 1) + p.files.size() * 64 + tail);
+        first = false;
     }
-    return out;
 }
 
 // Stands for the rows in the page's data: the rows (8 MB of HTML for a run of 5000 files)
@@ -291,14 +292,15 @@ const std::string& rows_marker() {
     return marker;
 }
 
-// The page with `rows` where the marker was, in one allocation.
-void put_rows(std::string& page, const std::string& rows) {
+// The page with the rows rendered where the marker was, straight into the page's text (no
+// string of the rows alone to copy: 7.7-8.7 MB for a 5000-file run).
+void put_rows(Context& c, const SetPage& p, std::string& page) {
     size_t at = page.find(rows_marker());
     if (at == std::string::npos) throw std::logic_error("sample_set/index: no place for the rows in the page");
     std::string out;
-    out.reserve(page.size() - rows_marker().size() + rows.size());
     out.append(page, 0, at);
-    out.append(rows);
+    size_t tail = page.size() - at - rows_marker().size();
+    rows_html(c, p, out, tail);
     out.append(page, at + rows_marker().size(), std::string::npos);
     page = std::move(out);
 }
@@ -394,9 +396,8 @@ Response sample_set_index(Context& c) {
         r.body = page_json(c, p);
         return r;
     }
-    std::string rows = rows_html(c, p);
     Response r = c.page("sample_set/index", page_data(c, p));
-    put_rows(r.body, rows);
+    put_rows(c, p, r.body);
     return r;
 }
 
