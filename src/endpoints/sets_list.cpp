@@ -198,6 +198,7 @@ Response sample_set_all(Context& c) {
     q.sort = c.params.get("sort");
     q.reverse = c.params.has("reverse") && c.params.get("reverse") != "false";
     if (q.sort == "file_count") q.kept_file_counts = db::set_file_counts_exact(c.db, c.now);
+    if (q.sort == "name") q.name_keys = model::name_keys_usable(c.db, q.type);
     std::optional<int64_t> page = c.params.get_int("page");
     if (page && *page < 0) page = 0;
     if (page) {

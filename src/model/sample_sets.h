@@ -60,7 +60,14 @@ struct SetListQuery {
     // Sort by file count on the kept counts (sql/062, d.file_count) instead of counting each
     // set's memberships: only when db::set_file_counts_exact() said they hold.
     bool kept_file_counts = false;
+    // Sort by name on the detail table's name keys (sql/062: the same order, through an index)
+    // instead of the name columns: only when name_keys_usable() said so.
+    bool name_keys = false;
 };
+// True when no row of the detail table `type` has a name with a control character
+// (name_cntrl, sql/062) and max_sort_length is MariaDB's default (1024): sorting a page (with
+// LIMIT) by the name keys then gives exactly its ORDER BY the name columns.
+bool name_keys_usable(db::Connection& db, const std::string& type);
 struct SetListRow {
     SampleSet set;
     int64_t file_count = 0, size = 0;
