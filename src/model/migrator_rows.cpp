@@ -29,12 +29,21 @@ db::Rows rows_where_in(db::Connection& db, const std::string& table, const std::
                        const std::vector<int64_t>& ids) {
     check_table(table);
     check_column(db, table, column);
+    // Every column but the generated ones (computed by the server, binary for sql/062's name
+    // keys), in the table's order: what SELECT * gave before they existed.
+    std::string cols;
+    for (const auto& r : db.query("SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() "
+                                  "AND table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position",
+                                  {table})) {
+        if (!db::is_plain_identifier(r.str(0))) throw db::Error("unexpected column " + r.str(0));
+        cols += (cols.empty() ? "`" : ", `") + r.str(0) + "`";
+    }
     db::Rows out;
     for (size_t start = 0; start < ids.size(); start += 500) {
         size_t n = std::min<size_t>(500, ids.size() - start);
         db::Params p;
         for (size_t i = 0; i < n; ++i) p.emplace_back(static_cast<long long>(ids[start + i]));
-        db::Rows part = db.query("SELECT * FROM `" + table + "` WHERE `" + column + "` IN (" + placeholders(n) +
+        db::Rows part = db.query("SELECT " + cols + " FROM `" + table + "` WHERE `" + column + "` IN (" + placeholders(n) +
                                      ") ORDER BY id",
                                  p);
         out.insert(out.end(), part.begin(), part.end());

@@ -41,7 +41,8 @@ class Lab:
 
     def root_sql(self, query):
         return subprocess.run(["mariadb", "--no-defaults", "--socket=" + os.path.join(self.env.state, "run", "mysql.sock"),
-                               "-uroot", "-N", "-B", "-e", query], capture_output=True, text=True, check=True).stdout
+                               "-uroot", "-N", "-B", "-e", query], capture_output=True, text=True, check=True,
+                              errors="surrogateescape").stdout  # binary columns (sql/062's name keys) kept byte for byte
 
     def sql(self, query):
         return [line.split("\t") for line in self.root_sql("USE `%s`; %s" % (self.db, query)).splitlines()]
