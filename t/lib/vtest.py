@@ -154,7 +154,8 @@ class Env:
             query = query.replace("?", "%s") % tuple(self._quote(p) for p in params)
         out = subprocess.run(["mariadb", "--no-defaults", "--socket=" + os.path.join(self.state, "run", "mysql.sock"),
                               "-uroot", "-N", "-B", "vidjil", "-e", query],
-                             capture_output=True, text=True, check=True).stdout
+                             capture_output=True, text=True, check=True,
+                             errors="surrogateescape").stdout  # binary columns (sql/062's name keys) byte for byte
         return [line.split("\t") for line in out.splitlines()]
 
     @staticmethod
