@@ -51,15 +51,19 @@ const char* status_text(int s) {
 }
 
 std::string Response::cgi_head() const {
-    std::string out = "Status: " + std::to_string(status) + " " + status_text(status) + "\r\n";
+    size_t size = 32;
+    for (const auto& h : headers) size += h.first.size() + h.second.size() + 4;
+    std::string out;
+    out.reserve(size);
+    out.append("Status: ").append(std::to_string(status)).append(" ").append(status_text(status)).append("\r\n");
     for (const auto& h : headers) {
+        out.append(h.first).append(": ");
         // Header values never carry CR/LF: they could split the response.
-        std::string v;
         for (char c : h.second)
-            if (c != '\r' && c != '\n') v.push_back(c);
-        out += h.first + ": " + v + "\r\n";
+            if (c != '\r' && c != '\n') out.push_back(c);
+        out.append("\r\n");
     }
-    out += "\r\n";
+    out.append("\r\n");
     return out;
 }
 

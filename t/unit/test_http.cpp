@@ -55,6 +55,11 @@ public:
         CPPUNIT_ASSERT_EQUAL(size_t(1), r.headers.size());
         CPPUNIT_ASSERT_EQUAL(std::string("application/json"), r.get_header("CONTENT-TYPE"));
         CPPUNIT_ASSERT_EQUAL(std::string(""), r.get_header("Content-Typ"));
+        r.status = 404;
+        r.set_header("X-Note", "a\r\nSet-Cookie: b");
+        CPPUNIT_ASSERT_EQUAL(std::string("Status: 404 Not Found\r\nContent-Type: application/json\r\n"
+                                         "X-Note: aSet-Cookie: b\r\n\r\n"),
+                             r.cgi_head());
     }
     void paths() {
         CPPUNIT_ASSERT_EQUAL(std::string("/vidjil/sample_set/all"), http::normalize_path("/vidjil//sample_set/all"));
