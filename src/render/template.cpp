@@ -84,6 +84,9 @@ Data from_json(const Json::Value& v) {
             return Data(v.asString());
         case Json::arrayValue: {
             Data l = list();
+            // Room for every element first: the list's vector copies its elements when it grows
+            // (mustache's move constructor is not noexcept).
+            const_cast<kainjow::mustache::list&>(l.list_value()).reserve(v.size());
             for (const auto& e : v) {
                 l.push_back(Data(false));
                 const_cast<Data&>(l.list_value().back()) = from_json(e);
