@@ -291,11 +291,11 @@ Response refuse(Context& c, const Route& route) {
 }
 
 Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& routes,
-             const std::map<std::string, std::string>& env, BodySource& body) {
+             std::map<std::string, std::string>&& env, BodySource& body) {
     http::Limits limits;
     limits.max_body = static_cast<size_t>(cfg.get_int("MAX_BODY_SIZE", 64 << 20));
     limits.max_value = limits.max_body;
-    http::Request req = http::Request::from_env(env, limits);
+    http::Request req = http::Request::from_env(std::move(env), limits);
     const Route* route = nullptr;
     for (const Route& r : routes)
         if (!route && route_matches(r, req)) route = &r;
@@ -417,10 +417,8 @@ private:
 // An answer given before the body was read (404, 405, a refused origin, an early error):
 // under fcgiwrap, a CGI that exits with unread input makes the client see a 502 instead of
 // our message, so a reasonably sized rest is read and dropped.
-void drain(CountingBody& body, const std::map<std::string, std::string>& env, uint64_t cap) {
-    auto it = env.find("CONTENT_LENGTH");
-    if (it == env.end()) return;
-    auto length = text::parse_int(it->second);
+void drain(CountingBody& body, const std::string& content_length, uint64_t cap) {
+    auto length = text::parse_int(content_length);
     if (!length || *length <= 0 || static_cast<uint64_t>(*length) <= body.consumed) return;
     uint64_t rest = static_cast<uint64_t>(*length) - body.consumed;
     if (rest > cap) return;
@@ -438,11 +436,13 @@ void drain(CountingBody& body, const std::map<std::string, std::string>& env, ui
 }  // namespace
 
 Response dispatch(const Config& cfg, db::Connection& db, const std::vector<Route>& routes,
-                  const std::map<std::string, std::string>& env, BodySource& raw_body) {
+                  std::map<std::string, std::string> env, BodySource& raw_body) {
     Response r;
     CountingBody body(raw_body);
+    auto length = env.find("CONTENT_LENGTH");
+    const std::string content_length = length == env.end() ? "" : length->second;
     try {
-        r = run(cfg, db, routes, env, body);
+        r = run(cfg, db, routes, std::move(env), body);
     } catch (const http::BadRequest& e) {
         r = Response::error(e.what(), e.status());
     } catch (const db::Unavailable& e) {
@@ -465,7 +465,7 @@ Response dispatch(const Config& cfg, db::Connection& db, const std::vector<Route
         cap = static_cast<uint64_t>(cfg.get_int("MAX_BODY_SIZE", 64 << 20));
     } catch (...) {
     }
-    drain(body, env, cap);
+    drain(body, content_length, cap);
     add_security_headers(r);
     return r;
 }

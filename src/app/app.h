@@ -172,9 +172,9 @@ void add_security_headers(http::Response& r);
 const char* refusal_name(Refusal r);
 const char* check_name(Check c);
 
-// Runs one request through the pipeline. `env` is the CGI environment.
+// Runs one request through the pipeline. `env` is the CGI environment (taken over).
 http::Response dispatch(const Config& cfg, db::Connection& db, const std::vector<Route>& routes,
-                        const std::map<std::string, std::string>& env, BodySource& body);
+                        std::map<std::string, std::string> env, BodySource& body);
 // The main() of every endpoint program.
 int serve(const std::string& program, const std::vector<Route>& routes);
 

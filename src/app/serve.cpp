@@ -123,6 +123,11 @@ std::map<std::string, std::string> env_map(char** envp) {
     return env;
 }
 
+bool is_head(const std::map<std::string, std::string>& env) {
+    auto it = env.find("REQUEST_METHOD");
+    return it != env.end() && it->second == "HEAD";
+}
+
 // Runs a response's after_sent tasks; nothing they leave half-done survives.
 void run_after_sent(Response& r, db::Connection* db) {
     for (auto& task : r.after_sent) {
@@ -281,19 +286,20 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
     }
     std::unique_ptr<db::Connection> db;
     if (cfg) db = std::make_unique<db::Connection>(db::ConnectOptions::from_config(*cfg));
-    auto answer = [&](const std::map<std::string, std::string>& env, BodySource& body) {
+    auto answer = [&](std::map<std::string, std::string>&& env, BodySource& body) {
         if (!cfg) {
             Response r = Response::error("The server is not configured correctly: see the server log.", 503);
             add_security_headers(r);
             return r;
         }
-        return dispatch(*cfg, *db, routes, env, body);
+        return dispatch(*cfg, *db, routes, std::move(env), body);
     };
     if (FCGX_IsCGI()) {
         StdinBody body;
         auto env = env_map(environ);
-        Response r = answer(env, body);
-        write_response(r, env["REQUEST_METHOD"] == "HEAD", [](const char* d, size_t n) { fwrite(d, 1, n, stdout); });
+        const bool head = is_head(env);
+        Response r = answer(std::move(env), body);
+        write_response(r, head, [](const char* d, size_t n) { fwrite(d, 1, n, stdout); });
         fflush(stdout);
         if (!r.after_sent.empty()) {
             fclose(stdout);  // the answer is complete for the web server
@@ -329,8 +335,9 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
     while (FCGX_Accept_r(&request) >= 0) {
         FcgiBody body(request);
         auto env = env_map(request.envp);
-        Response r = answer(env, body);
-        write_response(r, env["REQUEST_METHOD"] == "HEAD",
+        const bool head = is_head(env);
+        Response r = answer(std::move(env), body);
+        write_response(r, head,
                        [&](const char* d, size_t n) { FCGX_PutStr(d, static_cast<int>(n), request.out); });
         // Everything the web server will send has arrived: close without lingering (fcgi_body.h).
         if (fcgi_input_complete(request)) FCGX_Detach(&request);

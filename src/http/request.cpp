@@ -149,8 +149,13 @@ void parse_multipart(std::string_view body, const std::string& boundary, ParamMa
 }
 
 Request Request::from_env(const std::map<std::string, std::string>& e, const Limits& limits) {
+    return from_env(std::map<std::string, std::string>(e), limits);
+}
+
+Request Request::from_env(std::map<std::string, std::string>&& env, const Limits& limits) {
     Request r;
-    r.env = e;
+    r.env = std::move(env);
+    const auto& e = r.env;
     auto get = [&](const char* k) {
         auto it = e.find(k);
         return it == e.end() ? std::string() : it->second;

@@ -60,6 +60,8 @@ public:
 
     // Fills method, path, query and cookies from a CGI environment.
     static Request from_env(const std::map<std::string, std::string>& env, const Limits& limits);
+    // The same, taking the environment over (no copy of it per request).
+    static Request from_env(std::map<std::string, std::string>&& env, const Limits& limits);
     // Parses an already read body according to content_type (urlencoded, multipart or raw).
     void parse_body(std::string data, const Limits& limits);
 };

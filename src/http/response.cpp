@@ -1,6 +1,7 @@
 // Implementation of responses (see response.h).
 #include "http/response.h"
 
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -12,7 +13,7 @@ namespace vidjil::http {
 
 void Response::set_header(const std::string& name, const std::string& value) {
     for (auto& h : headers)
-        if (text::to_lower(h.first) == text::to_lower(name)) {
+        if (text::iequals(h.first, name)) {
             h.second = value;
             return;
         }
@@ -21,7 +22,7 @@ void Response::set_header(const std::string& name, const std::string& value) {
 
 std::string Response::get_header(const std::string& name) const {
     for (const auto& h : headers)
-        if (text::to_lower(h.first) == text::to_lower(name)) return h.second;
+        if (text::iequals(h.first, name)) return h.second;
     return "";
 }
 
@@ -50,15 +51,19 @@ const char* status_text(int s) {
 }
 
 std::string Response::cgi_head() const {
-    std::string out = "Status: " + std::to_string(status) + " " + status_text(status) + "\r\n";
+    size_t size = 32;
+    for (const auto& h : headers) size += h.first.size() + h.second.size() + 4;
+    std::string out;
+    out.reserve(size);
+    out.append("Status: ").append(std::to_string(status)).append(" ").append(status_text(status)).append("\r\n");
     for (const auto& h : headers) {
+        out.append(h.first).append(": ");
         // Header values never carry CR/LF: they could split the response.
-        std::string v;
         for (char c : h.second)
-            if (c != '\r' && c != '\n') v.push_back(c);
-        out += h.first + ": " + v + "\r\n";
+            if (c != '\r' && c != '\n') out.push_back(c);
+        out.append("\r\n");
     }
-    out += "\r\n";
+    out.append("\r\n");
     return out;
 }
 
@@ -75,6 +80,21 @@ std::string content_disposition(const std::string& filename) {
     return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + text::url_encode(name);
 }
 
+namespace {
+
+// One writer per settings and thread, kept: a new writer per answer (Json::writeString) cost
+// more than writing a small answer. A writer resets its state at each write.
+std::string write_json(const Json::StreamWriterBuilder& b, const Json::Value& v) {
+    thread_local std::map<const Json::StreamWriterBuilder*, std::unique_ptr<Json::StreamWriter>> writers;
+    auto& w = writers[&b];
+    if (!w) w.reset(b.newStreamWriter());
+    std::ostringstream os;
+    w->write(v, &os);
+    return os.str();
+}
+
+}  // namespace
+
 // The writers' settings are built once (a builder is a Json::Value of settings: making one per
 // answer cost more than writing a small answer); a const builder only hands out new writers.
 std::string json_compact(const Json::Value& v) {
@@ -84,7 +104,7 @@ std::string json_compact(const Json::Value& v) {
         s["precision"] = 15;
         return s;
     }();
-    return Json::writeString(b, v);
+    return write_json(b, v);
 }
 
 std::string json_pretty(const Json::Value& v) {
@@ -95,7 +115,7 @@ std::string json_pretty(const Json::Value& v) {
         s["precision"] = 15;
         return s;
     }();
-    return Json::writeString(b, v);
+    return write_json(b, v);
 }
 
 bool json_parse(const std::string& t, Json::Value& out, std::string* error) {

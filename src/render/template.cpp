@@ -9,13 +9,48 @@ namespace vidjil::render {
 
 namespace {
 
+// templates/partials/<p>.html are the partials: {{> partials/<p>}} (names with a '/' never clash
+// with a view-model key). They are written into the template's text before it is parsed: given
+// as partials at render time, mustache parsed a partial again wherever it is rendered (for each
+// row of a list: a third of sample_set/all's instructions) and the page's data was copied to
+// carry them. The same output, since a partial renders in the context where it stands; a
+// partial's trailing newlines are dropped, as before.
+std::string with_partials(const std::string& text, int depth = 0) {
+    if (text.find("{{>") == std::string::npos) return text;
+    if (depth > 8) throw std::runtime_error("partials nested too deeply (a partial includes itself?)");
+    const auto& all = templates();
+    std::string out;
+    size_t pos = 0;
+    while (true) {
+        size_t open = text.find("{{>", pos);
+        if (open == std::string::npos) break;
+        size_t close = text.find("}}", open);
+        if (close == std::string::npos) break;
+        std::string name = text.substr(open + 3, close - open - 3);
+        name.erase(0, name.find_first_not_of(" \t"));
+        name.erase(name.find_last_not_of(" \t") + 1);
+        auto it = name.rfind("partials/", 0) == 0 ? all.find(name) : all.end();
+        out.append(text, pos, open - pos);
+        if (it == all.end()) {
+            out.append(text, open, close + 2 - open);  // unknown: left to mustache (renders nothing)
+        } else {
+            std::string body = with_partials(it->second, depth + 1);
+            while (!body.empty() && body.back() == '\n') body.pop_back();
+            out += body;
+        }
+        pos = close + 2;
+    }
+    out.append(text, pos, std::string::npos);
+    return out;
+}
+
 // Parsed templates, kept by the process: parsing was most of a page's cost in a persistent
 // process (issue 13). A template whose rendering failed is parsed again next time.
 kainjow::mustache::mustache& parsed(const std::string& name, const std::string& text) {
     static std::map<std::string, std::unique_ptr<kainjow::mustache::mustache>> cache;
     auto& slot = cache[name];
     if (!slot || !slot->is_valid()) {
-        slot = std::make_unique<kainjow::mustache::mustache>(text);
+        slot = std::make_unique<kainjow::mustache::mustache>(with_partials(text));
         slot->set_custom_escape(html_escape);  // the one escaper (the same as kainjow's own)
     }
     return *slot;
@@ -29,21 +64,15 @@ std::string render(const std::string& name, const Data& data) {
     if (it == all.end()) throw std::runtime_error("unknown template " + name);
     kainjow::mustache::mustache& tmpl = parsed(name, it->second);
     if (!tmpl.is_valid()) throw std::runtime_error("template " + name + ": " + tmpl.error_message());
-    if (it->second.find("{{>") == std::string::npos) return tmpl.render(data);
-    // templates/partials/<p>.html are the partials: {{> partials/<p>}} (names with a '/' never
-    // clash with a view-model key).
-    Data with_partials = data;
-    for (const auto& [pname, text] : all)
-        if (pname.rfind("partials/", 0) == 0) {
-            std::string body = text;
-            while (!body.empty() && body.back() == '\n') body.pop_back();
-            with_partials.set(pname, kainjow::mustache::partial([body]() { return body; }));
-        }
-    std::string out = tmpl.render(with_partials);
+    std::string out = tmpl.render(data);
     if (!tmpl.is_valid()) throw std::runtime_error("template " + name + ": " + tmpl.error_message());
     return out;
 }
 
+// mustache's set() and push_back() copy the value they are given: building a tree with them
+// copied every subtree once per level above it (a third of sample_set/all's instructions). Each
+// child is added empty, then the converted value is moved into it: the map or list that holds
+// the child is ours and not const, only get()/list_value() hand it out as const.
 Data from_json(const Json::Value& v) {
     switch (v.type()) {
         case Json::nullValue:
@@ -58,12 +87,22 @@ Data from_json(const Json::Value& v) {
             return Data(v.asString());
         case Json::arrayValue: {
             Data l = list();
-            for (const auto& e : v) l.push_back(from_json(e));
+            // Room for every element first: the list's vector copies its elements when it grows
+            // (mustache's move constructor is not noexcept).
+            const_cast<kainjow::mustache::list&>(l.list_value()).reserve(v.size());
+            for (const auto& e : v) {
+                l.push_back(Data(false));
+                const_cast<Data&>(l.list_value().back()) = from_json(e);
+            }
             return l;
         }
         case Json::objectValue: {
             Data m;
-            for (const auto& k : v.getMemberNames()) m.set(k, from_json(v[k]));
+            for (auto it = v.begin(); it != v.end(); ++it) {
+                const std::string key = it.name();
+                m.set(key, Data(false));
+                *const_cast<Data*>(m.get(key)) = from_json(*it);
+            }
             return m;
         }
     }

@@ -32,6 +32,8 @@ std::string sha256_hex(std::string_view data);
 std::string random_hex(size_t bytes);
 // Constant-time comparison of two strings of possibly different length.
 bool equal_consttime(std::string_view a, std::string_view b);
+// ASCII case-insensitive equality (HTTP header names), without a copy of either side.
+bool iequals(std::string_view a, std::string_view b);
 
 std::optional<int64_t> parse_int(std::string_view s);
 // "YYYY-MM-DD" that is a real calendar date.

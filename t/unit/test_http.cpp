@@ -4,6 +4,7 @@
 
 #include "http/params.h"
 #include "http/request.h"
+#include "http/response.h"
 
 using namespace vidjil;
 using http::BadRequest;
@@ -18,11 +19,48 @@ class HttpTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(bad_multipart);
     CPPUNIT_TEST(request_from_env);
     CPPUNIT_TEST(validation);
+    CPPUNIT_TEST(json_writers_kept_between_answers);
+    CPPUNIT_TEST(header_names_without_case);
     CPPUNIT_TEST_SUITE_END();
 
     http::Limits limits;
 
 public:
+    // The writers are kept per process: each answer must be what a new writer writes.
+    void json_writers_kept_between_answers() {
+        Json::Value a(Json::objectValue), b(Json::arrayValue);
+        a["z"] = 1.5;
+        a["a"]["list"].append("x\"y");
+        a["a"]["list"].append(Json::Value(Json::objectValue));
+        a["e"] = "\xC3\xA9";
+        b.append(a);
+        b.append(Json::Value());
+        b.append(Json::Value(Json::arrayValue));
+        Json::StreamWriterBuilder pretty, compact;
+        pretty["indentation"] = "  ";
+        pretty["enableYAMLCompatibility"] = true;
+        pretty["precision"] = 15;
+        compact["indentation"] = "";
+        compact["precision"] = 15;
+        for (int round = 0; round < 3; ++round)
+            for (const Json::Value* v : {&a, &b, &a}) {
+                CPPUNIT_ASSERT_EQUAL(Json::writeString(pretty, *v), http::json_pretty(*v));
+                CPPUNIT_ASSERT_EQUAL(Json::writeString(compact, *v), http::json_compact(*v));
+            }
+    }
+    void header_names_without_case() {
+        http::Response r;
+        r.set_header("Content-Type", "text/plain");
+        r.set_header("content-type", "application/json");
+        CPPUNIT_ASSERT_EQUAL(size_t(1), r.headers.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("application/json"), r.get_header("CONTENT-TYPE"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), r.get_header("Content-Typ"));
+        r.status = 404;
+        r.set_header("X-Note", "a\r\nSet-Cookie: b");
+        CPPUNIT_ASSERT_EQUAL(std::string("Status: 404 Not Found\r\nContent-Type: application/json\r\n"
+                                         "X-Note: aSet-Cookie: b\r\n\r\n"),
+                             r.cgi_head());
+    }
     void paths() {
         CPPUNIT_ASSERT_EQUAL(std::string("/vidjil/sample_set/all"), http::normalize_path("/vidjil//sample_set/all"));
         CPPUNIT_ASSERT_EQUAL(std::string("/vidjil"), http::normalize_path("///vidjil/"));

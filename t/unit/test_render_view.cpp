@@ -13,6 +13,7 @@ class RenderViewTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(sections_follow_json_truth);
     CPPUNIT_TEST(null_hides_the_outer_value);
     CPPUNIT_TEST(page_template_renders_the_view_model);
+    CPPUNIT_TEST(partials_written_in_render_as_mustache_partials_did);
     CPPUNIT_TEST_SUITE_END();
 
     static std::string tpl(const std::string& text, const Json::Value& v) {
@@ -62,6 +63,53 @@ public:
         std::string html = render("config/index", from_json(v));
         CPPUNIT_ASSERT(has(html, "id=\"config_name_5\">multi&lt;i&gt;</td>"));
         CPPUNIT_ASSERT(has(html, "id=\"new_config_btn\""));
+    }
+    // Partials are written into a template's text before it is parsed: every page that has one
+    // must render as mustache rendered it with the partials given at render time (each of them
+    // parsed where it stands, its trailing newlines dropped).
+    void partials_written_in_render_as_mustache_partials_did() {
+        Json::Value v(Json::objectValue);
+        v["is_patient"] = true;
+        v["can_admin"] = true;
+        v["show_groups"] = true;
+        for (int i = 0; i < 3; ++i) {
+            Json::Value r(Json::objectValue);
+            r["id"] = std::to_string(i);
+            r["name"] = "P<" + std::to_string(i) + ">";
+            Json::Value tags(Json::objectValue);
+            tags["title"] = "t\"" + std::to_string(i);
+            Json::Value part(Json::objectValue);
+            part["text"] = "before & ";
+            part["tag"] = "#mrd" + std::to_string(i);
+            part["target"] = "?filter=%23mrd";
+            tags["parts"].append(part);
+            Json::Value plain(Json::objectValue);
+            plain["text"] = " after";
+            tags["parts"].append(plain);
+            r["info_tags"].append(tags);
+            v["rows"].append(r);
+            v["info_tags"].append(tags);
+        }
+        const auto& all = vidjil::render::templates();
+        int checked = 0;
+        for (const auto& [name, text] : all) {
+            if (text.find("{{>") == std::string::npos) continue;
+            vidjil::render::Data d = from_json(v);
+            for (const auto& [pname, ptext] : all)
+                if (pname.rfind("partials/", 0) == 0) {
+                    std::string body = ptext;
+                    while (!body.empty() && body.back() == '\n') body.pop_back();
+                    d.set(pname, kainjow::mustache::partial([body]() { return body; }));
+                }
+            kainjow::mustache::mustache old(text);
+            std::string expected = old.render(d);
+            CPPUNIT_ASSERT_MESSAGE(name, old.is_valid());
+            std::string got = render(name, from_json(v));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(name, expected, got);
+            ++checked;
+        }
+        CPPUNIT_ASSERT(checked >= 2);  // sample_set/all and sample_set/index have one
+        CPPUNIT_ASSERT(has(render("sample_set/all", from_json(v)), "data-linkable-name=\"#mrd2\">#mrd2</a>"));
     }
 };
 

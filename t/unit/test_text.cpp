@@ -14,9 +14,26 @@ class TextTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(log_escaping);
     CPPUNIT_TEST(ints);
     CPPUNIT_TEST(random_tokens);
+    CPPUNIT_TEST(header_names_compare_without_case);
     CPPUNIT_TEST_SUITE_END();
 
 public:
+    void header_names_compare_without_case() {
+        CPPUNIT_ASSERT(text::iequals("Content-Type", "content-type"));
+        CPPUNIT_ASSERT(text::iequals("CACHE-CONTROL", "Cache-Control"));
+        CPPUNIT_ASSERT(text::iequals("", ""));
+        CPPUNIT_ASSERT(!text::iequals("Content-Type", "Content-Typ"));
+        CPPUNIT_ASSERT(!text::iequals("Content-Type", "Content_Type"));
+        // Only letters fold: '@' (0x40) and '`' (0x60) differ by the case bit, as do '[' and '{'.
+        CPPUNIT_ASSERT(!text::iequals("a@", "a`"));
+        CPPUNIT_ASSERT(!text::iequals("[", "{"));
+        CPPUNIT_ASSERT(!text::iequals("\xC3\xA9", "\xE3\xA9"));
+        for (int c = 0; c < 256; ++c)
+            for (int d = 0; d < 256; ++d) {
+                std::string a(1, static_cast<char>(c)), b(1, static_cast<char>(d));
+                CPPUNIT_ASSERT_EQUAL(text::to_lower(a) == text::to_lower(b), text::iequals(a, b));
+            }
+    }
     void url_decode() {
         CPPUNIT_ASSERT_EQUAL(std::string("a b/c"), *text::url_decode("a+b%2Fc", true));
         CPPUNIT_ASSERT_EQUAL(std::string("a+b"), *text::url_decode("a+b", false));
