@@ -16,15 +16,20 @@ bool table_has_rows(db::Connection& db, const std::string& table) {
     return db.query_one("SELECT 1 FROM `" + table + "` LIMIT 1").has_value();
 }
 
-std::set<std::string> table_columns(db::Connection& db, const std::string& table) {
-    std::set<std::string> out;
+std::vector<std::string> table_column_list(db::Connection& db, const std::string& table) {
+    std::vector<std::string> out;
     // Generated columns (sql/058's sample_set_grant, sql/062's name keys) are computed by the
     // server: never written, so never a column to load or copy.
     for (const auto& r : db.query("SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() "
-                                  "AND table_name = ? AND is_generated = 'NEVER'",
+                                  "AND table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position",
                                   {table}))
-        out.insert(r.str(0));
+        out.push_back(r.str(0));
     return out;
+}
+
+std::set<std::string> table_columns(db::Connection& db, const std::string& table) {
+    std::vector<std::string> list = table_column_list(db, table);
+    return std::set<std::string>(list.begin(), list.end());
 }
 
 void insert_rows(db::Connection& db, const std::string& table, const std::vector<std::string>& columns,

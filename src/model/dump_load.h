@@ -15,7 +15,10 @@ namespace vidjil::model {
 std::vector<std::string> database_tables(db::Connection& db);
 // True when `table` (one of database_tables()) holds at least one row.
 bool table_has_rows(db::Connection& db, const std::string& table);
-// Columns of a table of the current database (empty when there is no such table).
+// Columns of a table of the current database in the table's order, generated columns left
+// out (computed by the server: never loaded nor copied); empty when there is no such table.
+std::vector<std::string> table_column_list(db::Connection& db, const std::string& table);
+// The same as a set.
 std::set<std::string> table_columns(db::Connection& db, const std::string& table);
 // INSERT INTO table (columns) VALUES (...), ... for every row; `table` and `columns` must come
 // from database_tables() / table_columns() (checked again here).

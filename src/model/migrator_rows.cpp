@@ -32,11 +32,9 @@ db::Rows rows_where_in(db::Connection& db, const std::string& table, const std::
     // Every column but the generated ones (computed by the server, binary for sql/062's name
     // keys), in the table's order: what SELECT * gave before they existed.
     std::string cols;
-    for (const auto& r : db.query("SELECT column_name FROM information_schema.columns WHERE table_schema = DATABASE() "
-                                  "AND table_name = ? AND is_generated = 'NEVER' ORDER BY ordinal_position",
-                                  {table})) {
-        if (!db::is_plain_identifier(r.str(0))) throw db::Error("unexpected column " + r.str(0));
-        cols += (cols.empty() ? "`" : ", `") + r.str(0) + "`";
+    for (const auto& c : table_column_list(db, table)) {
+        if (!db::is_plain_identifier(c)) throw db::Error("unexpected column " + c);
+        cols += (cols.empty() ? "`" : ", `") + c + "`";
     }
     db::Rows out;
     for (size_t start = 0; start < ids.size(); start += 500) {
