@@ -10,6 +10,10 @@
 
 namespace vidjil::model {
 
+// Ids sent as placeholders in one statement at most: MariaDB refuses more than 65 535
+// placeholders in a statement, and a list without pages may name 100 000 sets.
+constexpr size_t kIdsPerStatement = 10000;
+
 bool is_set_type(const std::string& type) { return type == "patient" || type == "run" || type == "generic"; }
 
 namespace {
@@ -237,11 +241,11 @@ std::optional<db::Row> list_query_one(db::Connection& db, const SetListQuery& q,
 
 void add_details(db::Connection& db, std::vector<SetListRow>& rows, size_t from, size_t to);
 
-// The rows' details, by batches of at most 10 000 sets: a list without pages (the JSON of every
-// set) may hold more sets than the 65 535 placeholders MariaDB allows in one statement.
+// The rows' details, by batches of at most kIdsPerStatement sets: a list without pages (the
+// JSON of every set) may hold more sets than MariaDB's placeholders allow in one statement.
 void add_page_details(db::Connection& db, std::vector<SetListRow>& rows) {
-    constexpr size_t kBatch = 10000;
-    for (size_t from = 0; from < rows.size(); from += kBatch) add_details(db, rows, from, std::min(rows.size(), from + kBatch));
+    for (size_t from = 0; from < rows.size(); from += kIdsPerStatement)
+        add_details(db, rows, from, std::min(rows.size(), from + kIdsPerStatement));
 }
 
 void add_details(db::Connection& db, std::vector<SetListRow>& rows, size_t from, size_t to) {
@@ -324,9 +328,10 @@ std::vector<SetListRow> list_sample_sets(db::Connection& db, const SetListQuery&
         }
         // The ids of every matching set for the footer's files (matching): the same statement
         // with the first matching_max + 1 rows instead of the page's, the page cut from them.
-        // At most 10 000 ids (LIST_TOTALS_MAX_SETS set higher): one placeholder each in the
-        // footer's statement, which MariaDB bounds at 65 535.
-        const bool collect = one_pass && matching && matching_max <= 10000 && q.offset + q.limit <= matching_max + 1;
+        // At most kIdsPerStatement ids (LIST_TOTALS_MAX_SETS set higher): one placeholder each
+        // in the footer's statement.
+        const bool collect = one_pass && matching && matching_max <= static_cast<int64_t>(kIdsPerStatement) &&
+                             q.offset + q.limit <= matching_max + 1;
         db::Params pp = p;
         pp.emplace_back(static_cast<long long>(collect ? matching_max + 1 : q.limit));
         pp.emplace_back(static_cast<long long>(collect ? 0 : q.offset));
@@ -431,12 +436,12 @@ void granted_batch(db::Connection& db, const std::set<int64_t>& id_set, const st
 std::set<int64_t> sets_granted_to(db::Connection& db, const std::vector<int64_t>& ids, const std::set<int64_t>& groups) {
     std::set<int64_t> out;
     if (ids.empty() || groups.empty()) return out;
-    // By batches of 10 000 ids: a list without pages may hold more sets than the 65 535
-    // placeholders MariaDB allows in one statement.
+    // By batches of kIdsPerStatement ids: a list without pages may hold more sets than
+    // MariaDB's placeholders allow in one statement.
     std::set<int64_t> all(ids.begin(), ids.end());
     for (auto it = all.begin(); it != all.end();) {
         std::set<int64_t> id_set;
-        for (; it != all.end() && id_set.size() < 10000; ++it) id_set.insert(*it);
+        for (; it != all.end() && id_set.size() < kIdsPerStatement; ++it) id_set.insert(*it);
         granted_batch(db, id_set, groups, out);
     }
     return out;
