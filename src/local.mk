@@ -3,7 +3,7 @@ libvidjil_a_SOURCES += \
 	src/config.cpp src/config.h \
 	src/util/text.cpp src/util/text.h src/util/log.cpp src/util/log.h src/util/fs.cpp src/util/fs.h \
 	src/db/db.cpp src/db/db.h src/db/migrate.cpp src/db/migrate.h \
-	src/http/request.cpp src/http/request.h src/http/response.cpp src/http/response.h \
+	src/http/env.cpp src/http/env.h src/http/request.cpp src/http/request.h src/http/response.cpp src/http/response.h \
 	src/http/params.cpp src/http/params.h src/http/origin.cpp src/http/origin.h \
 	src/auth/password.cpp src/auth/password.h src/auth/session.cpp src/auth/session.h \
 	src/auth/throttle.cpp src/auth/throttle.h \

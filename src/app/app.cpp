@@ -173,7 +173,7 @@ bool route_matches(const Route& r, http::Request& req) {
     if (text::ends_with(r.path, "/*")) {
         std::string prefix = r.path.substr(0, r.path.size() - 1);
         if (path.size() <= prefix.size() || path.compare(0, prefix.size(), prefix) != 0) return false;
-        req.env[kPathTail] = path.substr(prefix.size());
+        req.env.set(kPathTail, std::string_view(path).substr(prefix.size()));
         return true;
     }
     if (r.path == path) return true;
@@ -291,7 +291,7 @@ Response refuse(Context& c, const Route& route) {
 }
 
 Response run(const Config& cfg, db::Connection& db, const std::vector<Route>& routes,
-             std::map<std::string, std::string>&& env, BodySource& body) {
+             http::Env&& env, BodySource& body) {
     http::Limits limits;
     limits.max_body = static_cast<size_t>(cfg.get_int("MAX_BODY_SIZE", 64 << 20));
     limits.max_value = limits.max_body;
@@ -436,11 +436,10 @@ void drain(CountingBody& body, const std::string& content_length, uint64_t cap) 
 }  // namespace
 
 Response dispatch(const Config& cfg, db::Connection& db, const std::vector<Route>& routes,
-                  std::map<std::string, std::string> env, BodySource& raw_body) {
+                  http::Env env, BodySource& raw_body) {
     Response r;
     CountingBody body(raw_body);
-    auto length = env.find("CONTENT_LENGTH");
-    const std::string content_length = length == env.end() ? "" : length->second;
+    const std::string content_length = env.get("CONTENT_LENGTH");
     try {
         r = run(cfg, db, routes, std::move(env), body);
     } catch (const http::BadRequest& e) {

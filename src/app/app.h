@@ -20,7 +20,7 @@
 
 namespace vidjil::app {
 
-// The part of the path below a "/*" route, in Context::req.env.
+// The part of the path below a "/*" route, in Context::req.env (req.env.get(kPathTail)).
 inline constexpr const char* kPathTail = "VIDJIL_PATH_TAIL";
 // Internal response header: the file to send as the body (stripped before sending). Handlers
 // set it after their permission checks; serve() streams the file in bounded chunks.
@@ -106,7 +106,7 @@ using Handler = std::function<http::Response(Context&)>;
 
 struct Route {
     // "/vidjil/default/whoami"; a path ending in /index also answers without it; a path ending
-    // in "/*" answers every path below it (the rest is in req.env[kPathTail]).
+    // in "/*" answers every path below it (the rest is in req.env, as kPathTail).
     std::string path;
     unsigned methods = GET_POST;
     // Who may call it: Access::Public / User / Admin, Access::admin_error("..."), or
@@ -174,7 +174,7 @@ const char* check_name(Check c);
 
 // Runs one request through the pipeline. `env` is the CGI environment (taken over).
 http::Response dispatch(const Config& cfg, db::Connection& db, const std::vector<Route>& routes,
-                        std::map<std::string, std::string> env, BodySource& body);
+                        http::Env env, BodySource& body);
 // The main() of every endpoint program.
 int serve(const std::string& program, const std::vector<Route>& routes);
 

@@ -114,18 +114,9 @@ void write_response(Response& r, bool head_only, const Writer& out) {
     ::close(fd);
 }
 
-std::map<std::string, std::string> env_map(char** envp) {
-    std::map<std::string, std::string> env;
-    for (char** e = envp; e && *e; ++e) {
-        const char* eq = std::strchr(*e, '=');
-        if (eq) env.emplace(std::string(*e, static_cast<size_t>(eq - *e)), std::string(eq + 1));
-    }
-    return env;
-}
-
-bool is_head(const std::map<std::string, std::string>& env) {
-    auto it = env.find("REQUEST_METHOD");
-    return it != env.end() && it->second == "HEAD";
+bool is_head(const http::Env& env) {
+    auto method = env.find("REQUEST_METHOD");
+    return method && *method == "HEAD";
 }
 
 // Runs a response's after_sent tasks; nothing they leave half-done survives.
@@ -286,7 +277,7 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
     }
     std::unique_ptr<db::Connection> db;
     if (cfg) db = std::make_unique<db::Connection>(db::ConnectOptions::from_config(*cfg));
-    auto answer = [&](std::map<std::string, std::string>&& env, BodySource& body) {
+    auto answer = [&](http::Env&& env, BodySource& body) {
         if (!cfg) {
             Response r = Response::error("The server is not configured correctly: see the server log.", 503);
             add_security_headers(r);
@@ -296,7 +287,7 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
     };
     if (FCGX_IsCGI()) {
         StdinBody body;
-        auto env = env_map(environ);
+        auto env = http::Env::from_envp(environ);
         const bool head = is_head(env);
         Response r = answer(std::move(env), body);
         write_response(r, head, [](const char* d, size_t n) { fwrite(d, 1, n, stdout); });
@@ -334,7 +325,7 @@ int serve(const std::string& program, const std::vector<Route>& routes) {
     FCGX_InitRequest(&request, 0, 0);
     while (FCGX_Accept_r(&request) >= 0) {
         FcgiBody body(request);
-        auto env = env_map(request.envp);
+        auto env = http::Env::from_envp(request.envp);
         const bool head = is_head(env);
         Response r = answer(std::move(env), body);
         write_response(r, head,

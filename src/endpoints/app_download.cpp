@@ -10,8 +10,7 @@
 namespace vidjil::endpoints {
 
 Response app_download(Context& c) {
-    auto tail = c.req.env.find(app::kPathTail);
-    std::string name = tail == c.req.env.end() ? "" : tail->second;
+    std::string name = c.req.env.get(app::kPathTail);
     if (auto r = download_sequence_file(c, name)) return *r;  // always under its original name
     std::string download_name = name;
     if (c.params.get_bool("attachment")) download_name = model::original_name(name).value_or(name);

@@ -153,8 +153,7 @@ std::optional<Response> download_sequence_file(Context& c, const std::string& st
 }
 
 Response sample_set_download_sequence_file(Context& c) {
-    auto tail = c.req.env.find(app::kPathTail);
-    auto r = download_sequence_file(c, tail == c.req.env.end() ? "" : tail->second);
+    auto r = download_sequence_file(c, c.req.env.get(app::kPathTail));
     return r ? *r : not_found();
 }
 

@@ -233,7 +233,7 @@ Response check_process(Context& c) {
 }
 
 Response default_download(Context& c) {
-    std::string name = c.req.env.count(app::kPathTail) ? c.req.env.at(app::kPathTail) : "";
+    std::string name = c.req.env.get(app::kPathTail);
     if (auto r = download_sequence_file(c, name)) return *r;  // sequence_file.* names (issue 3's check)
     std::string filename = c.params.get("filename");
     return download_stored_file(c, name, filename.empty() ? name : filename);

@@ -13,8 +13,7 @@ namespace vidjil::http {
 std::string Request::header(const std::string& name) const {
     std::string key = "HTTP_";
     for (char c : name) key.push_back(c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-    auto it = env.find(key);
-    return it == env.end() ? "" : it->second;
+    return env.get(key);
 }
 
 const UploadedFile* Request::file(const std::string& field) const {
@@ -149,17 +148,14 @@ void parse_multipart(std::string_view body, const std::string& boundary, ParamMa
 }
 
 Request Request::from_env(const std::map<std::string, std::string>& e, const Limits& limits) {
-    return from_env(std::map<std::string, std::string>(e), limits);
+    return from_env(Env(e), limits);
 }
 
-Request Request::from_env(std::map<std::string, std::string>&& env, const Limits& limits) {
+Request Request::from_env(Env&& env, const Limits& limits) {
     Request r;
     r.env = std::move(env);
-    const auto& e = r.env;
-    auto get = [&](const char* k) {
-        auto it = e.find(k);
-        return it == e.end() ? std::string() : it->second;
-    };
+    const Env& e = r.env;
+    auto get = [&](const char* k) { return e.get(k); };
     r.method = get("REQUEST_METHOD");
     if (r.method.empty()) r.method = "GET";
     // nginx's DOCUMENT_URI is the decoded, slash-merged path; fall back to SCRIPT_NAME+PATH_INFO

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "http/env.h"
+
 namespace vidjil::http {
 
 // A malformed request: answered 400 (or the given status) with `what()` as the message.
@@ -46,7 +48,7 @@ class Request {
 public:
     std::string method, path, query_string, content_type, remote_addr, host, scheme;
     int64_t content_length = -1;
-    std::map<std::string, std::string> env;  // the CGI variables
+    Env env;  // the CGI variables
     std::map<std::string, std::string> cookies;
     ParamMap query, form;
     std::vector<UploadedFile> files;
@@ -58,10 +60,10 @@ public:
     bool https() const { return scheme == "https"; }
     const UploadedFile* file(const std::string& field) const;
 
-    // Fills method, path, query and cookies from a CGI environment.
+    // Fills method, path, query and cookies from a CGI environment, taken over.
+    static Request from_env(Env&& env, const Limits& limits);
+    // The same from name/value pairs (tests).
     static Request from_env(const std::map<std::string, std::string>& env, const Limits& limits);
-    // The same, taking the environment over (no copy of it per request).
-    static Request from_env(std::map<std::string, std::string>&& env, const Limits& limits);
     // Parses an already read body according to content_type (urlencoded, multipart or raw).
     void parse_body(std::string data, const Limits& limits);
 };
