@@ -73,7 +73,7 @@ struct SetListQuery {
 // LIMIT) by the name keys then gives exactly its ORDER BY the name columns.
 bool name_keys_usable(db::Connection& db, const std::string& type);
 // True when every row of the detail table `type` has its folded columns (search_fold_missing,
-// sql/063: an info longer than 4096 characters has none): a filter word's LOCATE on them
+// sql/063: an info longer than 2000 characters (patient) or 3000 (run, generic) has none): a filter word's LOCATE on them
 // then selects exactly the rows its LIKEs on the text columns select.
 bool folded_words_usable(db::Connection& db, const std::string& type);
 struct SetListRow {

@@ -4,7 +4,7 @@ utf8mb4_general_ci weights written as UTF-8) with one LOCATE per word, instead o
 LIKE '%word%' per column. The sets a filter selects must stay exactly those the LIKEs select:
 case and accents folded as general_ci does, ß as s, every character beyond U+FFFF equal to every
 other, '%', '_' and '\\' literal, words at the columns' edges, names only where the user has
-`anon`, and an info too long to be folded (> 4096 characters) still searched (the list then
+`anon`, and an info too long to be folded (> 2000 or 3000 characters) still searched (the list then
 uses the LIKEs on that table)."""
 import importlib.util
 import os
@@ -104,7 +104,7 @@ def test_filter_words_select_the_sets_the_likes_select(env):
     assert len({tuple(v) for v in folded.values()}) > 20  # the words select many different sets
     assert folded["patient", "zzz-none"] == [] and len(folded["patient", "e"]) > 10
     # An info too long to be folded: its row is marked, the table's lists use the LIKEs; the
-    # same words give the same sets, and a word beyond the 4096th character is found.
+    # same words give the same sets, and a word beyond the 3000th character is found.
     tail = env.unique("tail")
     long_ids = {k: lib.create_set(c, group, k, info="a" * 5000 + tail) for k in KINDS}
     try:
