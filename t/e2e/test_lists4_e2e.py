@@ -8,7 +8,9 @@ other, '%', '_' and '\\' literal, words at the columns' edges, names only where 
 uses the LIKEs on that table)."""
 import importlib.util
 import os
+import socket
 import subprocess
+import time
 
 import vtest
 
@@ -151,3 +153,40 @@ def test_a_word_naming_a_group_or_a_config_lists_their_sets(env):
             b, int(cid))
     expected = sorted(set([b] + _truth(env, "generic", token, cname)))
     assert _listed(c, "generic", "%s %s" % (token, cname)) == expected
+
+
+def test_a_set_page_of_megabytes_is_not_written_to_a_temporary_file_by_nginx(env):
+    """nginx keeps an answer of up to 8 MB in memory (fastcgi_buffers of /vidjil/, issue 13):
+    the set page of a run of 6000 files (3.3 MB without a config) read by a client that waits before reading is
+    not spilled to a temporary file ("an upstream response is buffered to a temporary file")."""
+    c, uid, group = lib.lab_user(env)
+    ss = lib.create_set(c, group, "run", name=env.unique("big"))
+    prefix = env.unique("f")
+    env.sql("INSERT INTO sequence_file (filename, info, size_file, size_file2, network, sampling_date) SELECT "
+            "CONCAT(?, seq, '_R1.fastq.gz'), CONCAT('sample ', seq), 1000000 + seq, 0, 'F', '2025-06-01' "
+            "FROM seq_1_to_6000", prefix)
+    env.sql("INSERT INTO sample_set_membership (sample_set_id, sequence_file_id) SELECT ?, id FROM sequence_file "
+            "WHERE filename LIKE ?", ss, prefix + "%")
+    log = os.path.join(env.state, "log", "nginx-error.log")
+    path = "/vidjil/sample_set/index?id=%d&config_id=-1" % ss
+    cookie = "; ".join("%s=%s" % kv for kv in c.cookies.items())
+    # A small receive buffer, a client that waits: nginx cannot pass the answer on as it comes.
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.settimeout(120)
+    s.connect(("127.0.0.1", env.port))
+    try:
+        s.sendall(("GET %s HTTP/1.0\r\nHost: localhost\r\nCookie: %s\r\n\r\n" % (path, cookie)).encode())
+        time.sleep(2)  # the program writes its answer, nginx takes it while the client does not read
+        data = b""
+        while True:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        s.close()
+    assert data.startswith(b"HTTP/1.1 200"), data[:300]
+    assert len(data) > 3000000 and data.count(b'id="row_sequence_file_') == 6000, len(data)
+    spilled = [l for l in open(log, errors="replace") if "buffered to a temporary file" in l and path in l]
+    assert spilled == []
