@@ -4,11 +4,14 @@
 #pragma once
 #include <json/json.h>
 
+#include <functional>
+
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "app/app.h"
+#include "render/compiled.h"
 #include "model/sample_sets.h"
 #include "model/sequence_files.h"
 
@@ -67,6 +70,17 @@ std::optional<int64_t> token_set_id(const std::string& token);
 // [{"text": "..."} | {"tag": "#word", "target", "sample_type"}]}, rendered as `info_tags` by
 // {{> partials/tag_links}} (templates/partials/tag_links.html).
 Json::Value tag_parts(const std::string& info, const std::string& target, const std::string& sample_type);
+// tag_parts' split of an info text: its text runs and #tags in order (a '#' alone is text).
+void split_tags(const std::string& info, const std::function<void(const std::string& part, bool tag)>& out);
+// The slots of tag_parts' keys in a compiled template that renders `info_tags`.
+struct TagSlots {
+    explicit TagSlots(const render::Compiled& t);
+    int title, parts, text, tag, target, sample_type;
+};
+// Compiled::from_json(tag_parts(info, target, sample_type)), built directly: no Json object per
+// part (sample_set/index, a row per file: 5000 rows).
+render::Compiled::Value tag_parts_value(const render::Compiled& t, const TagSlots& k, const std::string& info,
+                                        const std::string& target, const std::string& sample_type);
 // The user may see the real names of this patient set.
 bool can_see_names(Context& c, int64_t sample_set_id);
 // A user_log line in the original's format, plus the audit trail entry.

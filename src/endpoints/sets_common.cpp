@@ -83,40 +83,69 @@ static bool tag_char(unsigned char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '-' || c >= 0x80;
 }
 
-Json::Value tag_parts(const std::string& info, const std::string& target, const std::string& sample_type) {
-    Json::Value parts(Json::arrayValue);
-    // Every part has both keys, so that a template never picks `text` or `tag` up from a row.
-    auto text_part = [&](const std::string& t) {
-        if (t.empty()) return;
-        Json::Value p(Json::objectValue);
-        p["text"] = t;
-        p["tag"] = false;
-        parts.append(p);
-    };
+void split_tags(const std::string& info, const std::function<void(const std::string& part, bool tag)>& out) {
     size_t i = 0;
     while (i < info.size()) {
         size_t hash = info.find('#', i);
         if (hash == std::string::npos) hash = info.size();
-        text_part(info.substr(i, hash - i));
+        if (hash > i) out(info.substr(i, hash - i), false);
         if (hash >= info.size()) break;
         size_t j = hash + 1;
         while (j < info.size() && tag_char(static_cast<unsigned char>(info[j]))) ++j;
-        std::string word = info.substr(hash, j - hash);
-        if (word.size() == 1) {
-            text_part("#");
-        } else {
-            Json::Value p(Json::objectValue);
-            p["text"] = "";
-            p["tag"] = word;
-            p["target"] = target;
-            p["sample_type"] = sample_type;
-            parts.append(p);
-        }
+        if (j == hash + 1) out("#", false);
+        else out(info.substr(hash, j - hash), true);
         i = j;
     }
+}
+
+Json::Value tag_parts(const std::string& info, const std::string& target, const std::string& sample_type) {
+    Json::Value parts(Json::arrayValue);
+    // Every part has both keys, so that a template never picks `text` or `tag` up from a row.
+    split_tags(info, [&](const std::string& t, bool tag) {
+        Json::Value p(Json::objectValue);
+        if (tag) {
+            p["text"] = "";
+            p["tag"] = t;
+            p["target"] = target;
+            p["sample_type"] = sample_type;
+        } else {
+            p["text"] = t;
+            p["tag"] = false;
+        }
+        parts.append(p);
+    });
     Json::Value v(Json::objectValue);
     v["title"] = info;
     v["parts"] = parts;
+    return v;
+}
+
+TagSlots::TagSlots(const render::Compiled& t)
+    : title(t.slot("title")), parts(t.slot("parts")), text(t.slot("text")), tag(t.slot("tag")),
+      target(t.slot("target")), sample_type(t.slot("sample_type")) {}
+
+render::Compiled::Value tag_parts_value(const render::Compiled& t, const TagSlots& k, const std::string& info,
+                                        const std::string& target, const std::string& sample_type) {
+    render::Compiled::Value v;
+    v.kind = render::Compiled::Value::Obj;
+    v.items.push_back(t.object());
+    render::Compiled::Object& o = v.items.back();
+    o[k.title].set(info);
+    render::Compiled::Value& parts = o[k.parts];
+    parts.kind = render::Compiled::Value::List;
+    split_tags(info, [&](const std::string& p, bool tag) {
+        render::Compiled::Object part = t.object();
+        if (tag) {
+            part[k.text].set(std::string());
+            part[k.tag].set(p);
+            part[k.target].set(target);
+            part[k.sample_type].set(sample_type);
+        } else {
+            part[k.text].set(p);
+            part[k.tag].set(false);
+        }
+        parts.items.push_back(std::move(part));
+    });
     return v;
 }
 

@@ -175,7 +175,7 @@ std::string page_json(Context& c, const SetPage& p) {
 
 // What every row of a page shares, computed once.
 struct RowCommon {
-    std::string ssid, cfg, type_js, origin;
+    std::string ssid, cfg, type_js, origin, tag_target;
     bool can_modify = false, has_config = false, can_run = false;
 };
 
@@ -191,6 +191,7 @@ struct RowTemplate {
         cfg = t.slot("cfg"), result = t.slot("result"), rid = t.slot("rid"), run_date = t.slot("run_date"),
         status = t.slot("status"), result_download = t.slot("result_download"), open_href = t.slot("open_href"),
         can_run = t.slot("can_run");
+    TagSlots tags{t};
 };
 const RowTemplate& row_template() {
     static const RowTemplate r;
@@ -208,7 +209,7 @@ void file_row(const RowTemplate& t, const SetPage& p, const RowCommon& k, const 
     d[t.filename].set(f.file.str("filename"));
     d[t.missing].set(f.file.is_null("data_file"));
     d[t.sampling_date].set(f.file.str("sampling_date"));
-    d[t.info_tags] = t.t.from_json(tag_parts(f.file.str("info"), "/sample_set/custom?id=" + k.ssid, "sequence_file"));
+    d[t.info_tags] = tag_parts_value(t.t, t.tags, f.file.str("info"), k.tag_target, "sequence_file");
     d[t.size].set(format_size(f.file.integer("size_file") + f.file.integer("size_file2")));
     render::Compiled::Value& shares = d[t.shares];
     shares.kind = render::Compiled::Value::List;
@@ -259,6 +260,7 @@ void file_row(const RowTemplate& t, const SetPage& p, const RowCommon& k, const 
 void rows_html(Context& c, const SetPage& p, std::string& out, size_t tail) {
     RowCommon k;
     k.ssid = std::to_string(p.set.id);
+    k.tag_target = "/sample_set/custom?id=" + k.ssid;
     k.cfg = std::to_string(p.config_id);
     k.type_js = render::js_string(p.set.type);
     k.origin = client_origin(c);

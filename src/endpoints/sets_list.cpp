@@ -199,6 +199,7 @@ Response sample_set_all(Context& c) {
     q.reverse = c.params.has("reverse") && c.params.get("reverse") != "false";
     if (q.sort == "file_count") q.kept_file_counts = db::set_file_counts_exact(c.db, c.now);
     if (q.sort == "name") q.name_keys = model::name_keys_usable(c.db, q.type);
+    if (!q.words.empty()) q.folded_words = model::folded_words_usable(c.db, q.type);
     std::optional<int64_t> page = c.params.get_int("page");
     if (page && *page < 0) page = 0;
     if (page) {
@@ -274,6 +275,7 @@ Response sample_set_auto_complete(Context& c) {
         model::SetListQuery q = visible_sets(c, type, "admin");  // files are added to sets one administers
         parse_filter(typed, q);
         q.tags.clear();
+        if (!q.words.empty()) q.folded_words = model::folded_words_usable(c.db, type);
         q.limit = typed.empty() ? 10 : 50;
         q.details = false;
         auto rows = model::list_sample_sets(c.db, q);

@@ -63,11 +63,19 @@ struct SetListQuery {
     // Sort by name on the detail table's name keys (sql/062: the same order, through an index)
     // instead of the name columns: only when name_keys_usable() said so.
     bool name_keys = false;
+    // Filter words matched on the folded columns (sql/063: LOCATE of the word's folded form in
+    // search_fold / name_fold, the same sets as the LIKEs on the text columns) instead of a
+    // LIKE '%word%' per column: only when folded_words_usable() said so.
+    bool folded_words = false;
 };
 // True when no row of the detail table `type` has a name with a control character
 // (name_cntrl, sql/062) and max_sort_length is MariaDB's default (1024): sorting a page (with
 // LIMIT) by the name keys then gives exactly its ORDER BY the name columns.
 bool name_keys_usable(db::Connection& db, const std::string& type);
+// True when every row of the detail table `type` has its folded columns (search_fold_missing,
+// sql/063: an info longer than 2000 characters (patient) or 3000 (run, generic) has none): a filter word's LOCATE on them
+// then selects exactly the rows its LIKEs on the text columns select.
+bool folded_words_usable(db::Connection& db, const std::string& type);
 struct SetListRow {
     SampleSet set;
     int64_t file_count = 0, size = 0;
