@@ -2,7 +2,7 @@
 # streamed uploads, tags.
 libvidjil_a_SOURCES += \
 	src/http/multipart_stream.cpp src/http/multipart_stream.h \
-	src/model/sample_sets.cpp src/model/sample_sets.h \
+	src/model/sample_sets.cpp src/model/sample_sets.h src/model/set_lists.cpp src/model/sample_sets_sql.h \
 	src/model/sequence_files.cpp src/model/sequence_files.h \
 	src/model/tags.cpp src/model/tags.h \
 	src/endpoints/sets.h src/endpoints/sets_common.cpp src/endpoints/sets_list.cpp \
