@@ -5,15 +5,14 @@
 #include <json/json.h>
 
 #include <functional>
-
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "app/app.h"
-#include "render/compiled.h"
 #include "model/sample_sets.h"
 #include "model/sequence_files.h"
+#include "render/compiled.h"
 
 namespace vidjil::endpoints {
 
